@@ -1,0 +1,59 @@
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+import { RawConfig, readStackFile, runtimeConfig } from "../stacks/config";
+import { deploy } from "../stacks/deploy";
+import type { StackSpec } from "../stacks/schema";
+import { clearRecordedResources, installMocks, RecordedResource, recordedResources } from "./mocks";
+
+export interface StackPlan {
+    stack: string;
+    spec: StackSpec;
+    resources: RecordedResource[];
+    outputs: Record<string, unknown>;
+}
+
+// Internal to the SDK but exported: resolves once every registration under way has finished.
+const waitForRPCs = (settings as unknown as { waitForRPCs: () => Promise<void> }).waitForRPCs;
+
+function resolve<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((done) => output.apply((value) => done(value)));
+}
+
+/**
+ * Builds a stack under mocks from configuration as the Pulumi CLI passes it, through the same
+ * path as index.ts, and returns every resource it registered.
+ */
+export async function planStack(config: RawConfig, stack: string): Promise<StackPlan> {
+    clearRecordedResources();
+    await installMocks(stack);
+    pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+    const { spec, outputs } = deploy(runtimeConfig(), stack);
+    const resolved: Record<string, unknown> = {};
+    for (const [key, output] of Object.entries(outputs)) {
+        resolved[key] = await resolve(output);
+    }
+    await waitForRPCs();
+    return { stack, spec, resources: recordedResources(), outputs: resolved };
+}
+
+/**
+ * Runs any resource-building code under fresh mocks and returns what it registered: for focused
+ * tests of one component.
+ */
+export async function recordResources<T>(build: () => T, stack = "test"): Promise<{ result: T; resources: RecordedResource[] }> {
+    clearRecordedResources();
+    await installMocks(stack);
+    const result = build();
+    await waitForRPCs();
+    return { result, resources: recordedResources() };
+}
+
+/** `Pulumi.<stack>.yaml` -> `<stack>`. */
+export function stackNameOf(file: string): string {
+    return path.basename(file).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "");
+}
+
+export function planStackFile(file: string): Promise<StackPlan> {
+    return planStack(readStackFile(file), stackNameOf(file));
+}

@@ -1,0 +1,193 @@
+import * as crypto from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { deserializeProperties, specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { getMonitor } from "@pulumi/pulumi/runtime/settings";
+
+/**
+ * One set of mocks for the whole program: every invoke it makes is answered here, and every
+ * registered resource is recorded with its parent and options so tests and the offline plan
+ * can read what `pulumi up` would create.
+ */
+
+export const ACCOUNT = "123456789012";
+export const REGION = "eu-west-1";
+const ZONES = ["a", "b", "c", "d", "e", "f"].map((z) => `${REGION}${z}`);
+
+export interface RecordedResource {
+    urn: string;
+    type: string;
+    name: string;
+    /** URN of the parent resource; undefined only for the stack's root component. */
+    parent?: string;
+    custom: boolean;
+    protect: boolean;
+    retainOnDelete: boolean;
+    dependsOn: string[];
+    ignoreChanges: string[];
+    inputs: Record<string, unknown>;
+    /** Input properties that were Pulumi secrets when registered. */
+    secretInputs: string[];
+}
+
+const recorded: RecordedResource[] = [];
+
+export function recordedResources(): RecordedResource[] {
+    return [...recorded];
+}
+
+export function clearRecordedResources(): void {
+    recorded.length = 0;
+}
+
+function shortId(name: string): string {
+    return crypto.createHash("sha256").update(name).digest("hex").slice(0, 17);
+}
+
+const invokes: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>> = {
+    "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
+        id: REGION, names: ZONES, zoneIds: ZONES.map((_, i) => `euw1-az${i + 1}`),
+    }),
+    "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+        id: ACCOUNT, accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/offline`, userId: "AIDAOFFLINE",
+    }),
+    "aws:index/getRegion:getRegion": () => ({ id: REGION, name: REGION, region: REGION }),
+    "aws:index/getPartition:getPartition": () => ({ id: "aws", partition: "aws", dnsSuffix: "amazonaws.com" }),
+    "aws:route53/getZone:getZone": (inputs) => ({
+        id: "Z0OFFLINE0ZONE", zoneId: "Z0OFFLINE0ZONE", name: inputs.name, arn: "arn:aws:route53:::hostedzone/Z0OFFLINE0ZONE",
+    }),
+};
+
+/** Values AWS computes on create that the program reads; plain echoes of inputs otherwise. */
+function computed(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    const id = shortId(name);
+    const arn = (service: string, resource: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
+    switch (type) {
+        case "aws:eks/cluster:Cluster":
+            return {
+                arn: arn("eks", `cluster/${inputs.name ?? name}`),
+                endpoint: `https://${id.toUpperCase()}.gr7.${REGION}.eks.amazonaws.com`,
+                certificateAuthority: { data: Buffer.from(`offline CA of ${name}`).toString("base64") },
+                identities: [{ oidcs: [{ issuer: `https://oidc.eks.${REGION}.amazonaws.com/id/${id.toUpperCase()}` }] }],
+                vpcConfig: { ...(inputs.vpcConfig as object), clusterSecurityGroupId: `sg-${id}` },
+            };
+        case "aws:eks/nodeGroup:NodeGroup":
+            return { arn: arn("eks", `nodegroup/${name}`), resources: [{ autoscalingGroups: [{ name: `eks-${name}-${id}` }] }] };
+        case "aws:lb/loadBalancer:LoadBalancer":
+            return {
+                arn: arn("elasticloadbalancing", `loadbalancer/app/${name}/${id}`),
+                arnSuffix: `app/${name}/${id}`,
+                dnsName: `${name}-${id}.${REGION}.elb.amazonaws.com`,
+                zoneId: "Z32O12XQLNTSW2",
+            };
+        case "aws:lb/targetGroup:TargetGroup":
+            return { arn: arn("elasticloadbalancing", `targetgroup/${name}/${id}`), arnSuffix: `targetgroup/${name}/${id}` };
+        case "aws:acm/certificate:Certificate": {
+            const domains = [inputs.domainName, ...((inputs.subjectAlternativeNames as string[]) ?? [])];
+            return {
+                arn: arn("acm", `certificate/${id}`),
+                domainValidationOptions: domains.map((domainName) => ({
+                    domainName,
+                    resourceRecordName: `_${shortId(String(domainName))}.${domainName}.`,
+                    resourceRecordType: "CNAME",
+                    resourceRecordValue: `_${shortId(`v${domainName}`)}.acm-validations.aws.`,
+                })),
+            };
+        }
+        case "aws:elasticache/replicationGroup:ReplicationGroup":
+            return {
+                arn: arn("elasticache", `replicationgroup:${name}`),
+                primaryEndpointAddress: `master.${name}.${id.slice(0, 6)}.euw1.cache.amazonaws.com`,
+                readerEndpointAddress: `replica.${name}.${id.slice(0, 6)}.euw1.cache.amazonaws.com`,
+            };
+        case "aws:rds/instance:Instance": {
+            const address = `${name}.${id.slice(0, 12)}.${REGION}.rds.amazonaws.com`;
+            return { arn: arn("rds", `db:${name}`), address, endpoint: `${address}:3306`, port: inputs.port ?? 3306 };
+        }
+        case "aws:iam/role:Role":
+        case "aws:iam/policy:Policy":
+            return { arn: `arn:aws:iam::${ACCOUNT}:${type.includes("role") ? "role" : "policy"}/${inputs.name ?? name}`, name: inputs.name ?? name };
+        case "aws:kms/key:Key":
+            return { arn: arn("kms", `key/${id}`), keyId: id };
+        case "aws:s3/bucketV2:BucketV2":
+        case "aws:s3/bucket:Bucket": {
+            const bucket = (inputs.bucket as string) ?? `${name}-${id.slice(0, 7)}`;
+            return { bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.${REGION}.amazonaws.com` };
+        }
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return { arn: arn("logs", `log-group:${inputs.name ?? name}`), name: inputs.name ?? name };
+        case "random:index/randomPassword:RandomPassword":
+        case "random:index/randomString:RandomString":
+            return { result: `offline-random-${id}` };
+        default:
+            return type.startsWith("aws:") ? { arn: arn(type.split(":")[1].split("/")[0], `${name}/${id}`) } : {};
+    }
+}
+
+const ID_PREFIXES: Record<string, string> = {
+    "aws:ec2/vpc:Vpc": "vpc", "aws:ec2/subnet:Subnet": "subnet", "aws:ec2/securityGroup:SecurityGroup": "sg",
+    "aws:ec2/internetGateway:InternetGateway": "igw", "aws:ec2/natGateway:NatGateway": "nat", "aws:ec2/eip:Eip": "eipalloc",
+    "aws:ec2/routeTable:RouteTable": "rtb", "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce", "aws:ec2/launchTemplate:LaunchTemplate": "lt",
+    "aws:ec2/flowLog:FlowLog": "fl",
+};
+
+export const mocks: pulumi.runtime.Mocks = {
+    newResource(args) {
+        const prefix = ID_PREFIXES[args.type];
+        const id = prefix ? `${prefix}-${shortId(args.name)}` : `${args.name}-id`;
+        return { id, state: { ...args.inputs, ...computed(args.type, args.name, args.inputs) } };
+    },
+    call(args) {
+        const answer = invokes[args.token];
+        if (!answer) {
+            throw new Error(`the offline mocks do not answer invoke ${args.token}: add it to offline/mocks.ts`);
+        }
+        return answer(args.inputs);
+    },
+};
+
+type RegisterRequest = {
+    getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getProtect(): boolean;
+    getRetainondelete(): boolean; getDependenciesList(): string[]; getIgnorechangesList(): string[];
+    getObject(): Parameters<typeof deserializeProperties>[0];
+};
+type Callback = (err: unknown, response?: { getUrn(): string }) => void;
+
+/** Dotted paths of the values that were marked secret in a serialized input object. */
+function secretPaths(value: unknown, path = ""): string[] {
+    if (typeof value !== "object" || value === null) {
+        return [];
+    }
+    const node = value as Record<string, unknown>;
+    if (node[specialSigKey] === specialSecretSig) {
+        return [path];
+    }
+    return Object.entries(node).flatMap(([k, v]) => secretPaths(v, path ? `${path}.${k}` : k));
+}
+
+/**
+ * Installs the mocks for one stack. The mock monitor tells newResource nothing of parents or
+ * options, so its registerResource is wrapped to record them.
+ */
+export async function installMocks(stack: string, preview = false): Promise<void> {
+    await pulumi.runtime.setMocks(mocks, "tracardi", stack, preview);
+    const monitor = getMonitor() as unknown as { registerResource(req: RegisterRequest, cb: Callback): Promise<void> };
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, callback) => register(req, (err, response) => {
+        if (!err && response) {
+            recorded.push({
+                urn: response.getUrn(),
+                type: req.getType(),
+                name: req.getName(),
+                parent: req.getParent() || undefined,
+                custom: req.getCustom(),
+                protect: req.getProtect(),
+                retainOnDelete: req.getRetainondelete(),
+                dependsOn: req.getDependenciesList(),
+                ignoreChanges: req.getIgnorechangesList(),
+                inputs: deserializeProperties(req.getObject()),
+                secretInputs: secretPaths(req.getObject()?.toJavaScript()),
+            });
+        }
+        callback(err, response);
+    });
+}

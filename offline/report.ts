@@ -1,0 +1,95 @@
+import type { StackPlan } from "./harness";
+import type { RecordedResource } from "./mocks";
+import { owningComponent } from "./query";
+
+/** The plan as people read it: what runs where, who reaches it, and what gets created. */
+
+export interface TierRow {
+    tier: string;
+    instances: number;
+    instanceType: string;
+    host: string;
+    reachableFrom: string;
+}
+
+export function tierRows(plan: StackPlan): TierRow[] {
+    const { spec } = plan;
+    const trusted = `trusted networks (${spec.trustedCidrs.join(", ")})`;
+    const rows: TierRow[] = [];
+    if (spec.internalApi) {
+        rows.push({
+            tier: "public API (collector, EXPOSE_GUI_API=no)", ...spec.publicApi, host: spec.dns.publicApiHost,
+            reachableFrom: "the Internet, collector paths only",
+        });
+        rows.push({
+            tier: "internal API (GUI-facing, EXPOSE_GUI_API=yes)", ...spec.internalApi, host: spec.dns.internalApiHost ?? "",
+            reachableFrom: trusted,
+        });
+    } else {
+        rows.push({
+            tier: "API (collector and GUI-facing)", ...spec.publicApi, host: spec.dns.publicApiHost,
+            reachableFrom: `the Internet for collector paths; ${trusted} for the rest`,
+        });
+    }
+    rows.push({ tier: "GUI", ...spec.gui, host: spec.dns.guiHost, reachableFrom: trusted });
+    rows.push({
+        tier: `Elasticsearch ${spec.elasticsearch.version} (${spec.elasticsearch.provider})`,
+        instances: spec.elasticsearch.nodes, instanceType: spec.elasticsearch.instanceType,
+        host: "(inside the cluster)", reachableFrom: "the API tiers only",
+    });
+    return rows;
+}
+
+/** Resource counts per component of ours, in first-registered order. */
+export function countsByComponent(resources: RecordedResource[]): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const resource of resources) {
+        if (!resource.custom) {
+            continue;
+        }
+        const owner = owningComponent(resources, resource);
+        const key = owner ? `${owner.name} (${owner.type})` : "(stack)";
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return counts;
+}
+
+function table(rows: string[][]): string {
+    const widths = rows[0].map((_, col) => Math.max(...rows.map((r) => r[col].length)));
+    return rows.map((r) => r.map((cell, col) => cell.padEnd(widths[col])).join("  ").trimEnd()).join("\n");
+}
+
+export function renderPlan(plan: StackPlan): string {
+    const { spec } = plan;
+    const tiers = tierRows(plan);
+    const counts = countsByComponent(plan.resources);
+    const custom = plan.resources.filter((r) => r.custom).length;
+    return [
+        `Stack ${plan.stack}: Tracardi ${spec.version}, ${spec.profile} profile, ${spec.compute} compute, ` +
+        `${spec.network.availabilityZones} availability zones, ${spec.loadBalancers.perCluster} load balancer(s) per cluster`,
+        "",
+        table([["tier", "instances", "instance type", "host", "reachable from"],
+            ...tiers.map((t) => [t.tier, String(t.instances), t.instanceType, t.host, t.reachableFrom])]),
+        "",
+        table([["component", "resources"], ...[...counts].map(([k, n]) => [k, String(n)])]),
+        `${custom} cloud resources in ${plan.resources.length - custom} components`,
+    ].join("\n");
+}
+
+/** The plan file: every resource with its parent's name and inputs, for review and diffing. */
+export function planDocument(plan: StackPlan): unknown {
+    const names = new Map(plan.resources.map((r) => [r.urn, r.name]));
+    return {
+        stack: plan.stack,
+        spec: plan.spec,
+        resources: plan.resources.map((r) => ({
+            type: r.type,
+            name: r.name,
+            parent: r.parent ? names.get(r.parent) : undefined,
+            protect: r.protect || undefined,
+            retainOnDelete: r.retainOnDelete || undefined,
+            secretInputs: r.secretInputs.length ? r.secretInputs : undefined,
+            inputs: r.inputs,
+        })),
+    };
+}

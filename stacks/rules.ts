@@ -1,0 +1,119 @@
+import { checkTrustedCidr } from "../lib/cidr";
+import { RELEASES } from "../lib/releases";
+import type { ConfigProblem } from "./errors";
+
+type Plain = Record<string, unknown>;
+
+/**
+ * Rules that relate several keys, or depend on the profile. They read the merged input
+ * defensively, so they report alongside schema errors instead of after them: a rule whose
+ * inputs are malformed stays silent and the schema names the malformed key.
+ */
+export function crossFieldProblems(input: Plain): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const get = (path: string): unknown =>
+        path.split(".").reduce<unknown>((node, key) =>
+            (typeof node === "object" && node !== null ? (node as Plain)[key] : undefined), input);
+    const int = (path: string): number | undefined => {
+        const value = get(path);
+        return Number.isInteger(value) ? (value as number) : undefined;
+    };
+    const str = (path: string): string | undefined => {
+        const value = get(path);
+        return typeof value === "string" ? value : undefined;
+    };
+    const problem = (key: string, reason: string, allowed: string) =>
+        problems.push({ key, reason, given: get(key), allowed });
+
+    const cidrs = get("trustedCidrs");
+    if (Array.isArray(cidrs)) {
+        cidrs.forEach((cidr, i) => {
+            const check = typeof cidr === "string" ? checkTrustedCidr(cidr) : { ok: false as const, reason: "is not a string" };
+            if (!check.ok) {
+                problems.push({
+                    key: `trustedCidrs.${i}`, reason: check.reason, given: cidr,
+                    allowed: "IPv4 or IPv6 networks smaller than the whole Internet",
+                });
+            }
+        });
+    }
+
+    const zone = str("dns.zone");
+    const seen = new Map<string, string>();
+    for (const key of ["publicApiHost", "internalApiHost", "guiHost"]) {
+        const host = str(`dns.${key}`);
+        if (host === undefined || zone === undefined) {
+            continue;
+        }
+        if (host !== zone && !host.endsWith(`.${zone}`)) {
+            problem(`dns.${key}`, `lies outside the zone ${zone}`, `a name ending in .${zone}`);
+        }
+        const other = seen.get(host);
+        if (other) {
+            problem(`dns.${key}`, `is already used by dns.${other}`, "a host name of its own for each cluster");
+        }
+        seen.set(host, key);
+    }
+
+    const nodes = int("elasticsearch.nodes");
+    if (nodes !== undefined && nodes % 2 === 0) {
+        problem("elasticsearch.nodes", "is even: an even number of masters tolerates no more failures than one node fewer",
+            "an odd number such as 3");
+    }
+    const release = RELEASES[str("version") ?? ""];
+    const esVersion = str("elasticsearch.version");
+    if (release && esVersion && /^\d+\.\d+\.\d+$/.test(esVersion)) {
+        const [major, minor] = esVersion.split(".").map(Number);
+        const [maxMajor, maxMinor] = release.maxElasticsearch.split(".").map(Number);
+        if (major > maxMajor || (major === maxMajor && minor > maxMinor)) {
+            problem("elasticsearch.version", `is newer than Tracardi ${release.tag} supports`,
+                `Elasticsearch 7.x up to ${release.maxElasticsearch}.x`);
+        }
+    }
+
+    if (get("profile") === "production") {
+        const atLeast = (path: string, min: number, why: string) => {
+            const value = int(path);
+            if (value !== undefined && value < min) {
+                problem(path, `is below the production minimum: ${why}`, `>= ${min} in the production profile`);
+            }
+        };
+        atLeast("publicApi.instances", 3, "the Internet-facing cluster needs three");
+        if (get("internalApi") === undefined) {
+            problem("internalApi", "is required: production runs a separate GUI-facing API cluster",
+                "{ instances, instanceType, workers }");
+        }
+        atLeast("internalApi.instances", 2, "the GUI-facing cluster needs two");
+        const publicCount = int("publicApi.instances");
+        const internalCount = int("internalApi.instances");
+        if (publicCount !== undefined && internalCount !== undefined && publicCount + internalCount < 5) {
+            problem("internalApi.instances", `makes ${publicCount + internalCount} API instances in all with publicApi.instances; production needs five`,
+                "publicApi.instances + internalApi.instances >= 5");
+        }
+        if (get("dns.internalApiHost") === undefined && zone !== undefined) {
+            problem("dns.internalApiHost", "is required: the GUI-facing API has its own host name", `a name ending in .${zone}`);
+        }
+        atLeast("gui.instances", 2, "the GUI cluster needs two");
+        atLeast("elasticsearch.nodes", 3, "search needs three nodes to survive the loss of one");
+        atLeast("loadBalancers.perCluster", 2, "one load balancer is a single point of failure");
+        atLeast("network.availabilityZones", 3, "three search nodes need three zones to survive a zone loss");
+        if (str("network.natGateways") === "single") {
+            problem("network.natGateways", "is not allowed in production: a single NAT gateway cuts every zone off with its own",
+                "perZone");
+        }
+    } else if (get("profile") === "minimal") {
+        const apis = int("publicApi.instances");
+        if (apis !== undefined && apis < 2) {
+            problem("publicApi.instances", "is below the minimal profile's two instances: one server is a single point of failure", ">= 2");
+        }
+        if (get("internalApi") !== undefined) {
+            problem("internalApi", "is not used: the minimal profile runs one API cluster (publicApi) for collection and the GUI",
+                "remove the key, or use the production profile");
+        }
+        if (get("dns.internalApiHost") !== undefined) {
+            problem("dns.internalApiHost", "is not used: in the minimal profile the GUI talks to dns.publicApiHost",
+                "remove the key, or use the production profile");
+        }
+    }
+    return problems;
+}

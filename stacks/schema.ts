@@ -1,0 +1,130 @@
+import { z } from "zod";
+import { RELEASES } from "../lib/releases";
+import { MAX_VPC_PREFIX, MIN_VPC_PREFIX, parseIpv4Cidr } from "../lib/subnets";
+
+/**
+ * The stack configuration under the `tracardi:` namespace: one schema for the types, the
+ * validation and (through ./profiles) the defaults. Key names are the public interface.
+ */
+
+function pattern(re: RegExp, message: string, allowed: string) {
+    return z.string().refine((v) => re.test(v), { message, params: { allowed } });
+}
+
+const ec2InstanceType = pattern(
+    /^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "is not an EC2 instance type", "an EC2 instance type such as m6i.large",
+);
+
+const hostname = pattern(
+    /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    "is not a DNS name", "a lower-case DNS name such as track.example.com",
+);
+
+export const OPENSEARCH_REASON =
+    "Amazon OpenSearch Service cannot host Tracardi: Tracardi's index templates use the `flattened` " +
+    "field type, which neither its Elasticsearch 7.10 OSS engine nor OpenSearch has, so index creation fails";
+
+export const ELASTICSEARCH_PROVIDERS = ["eck", "external"] as const;
+
+const elasticsearchProvider = z.string()
+    .refine((v) => !/open.?search|aws|amazon/i.test(v), {
+        message: OPENSEARCH_REASON,
+        params: { allowed: ELASTICSEARCH_PROVIDERS.join(", ") },
+        abort: true,
+    })
+    .pipe(z.enum(ELASTICSEARCH_PROVIDERS));
+
+export const apiTierSchema = z.strictObject({
+    instances: z.int().min(1).max(50),
+    instanceType: ec2InstanceType,
+    /** gunicorn workers per instance (WEB_CONCURRENCY): the base image would count the node's CPUs. */
+    workers: z.int().min(1).max(32),
+});
+
+export const guiTierSchema = z.strictObject({
+    instances: z.int().min(1).max(20),
+    instanceType: ec2InstanceType,
+});
+
+export const elasticsearchSchema = z.strictObject({
+    provider: elasticsearchProvider,
+    nodes: z.int().min(1).max(15),
+    instanceType: ec2InstanceType,
+    volumeGiB: z.int().min(10).max(16384),
+    version: pattern(/^[78]\.\d+\.\d+$/, "is not a pinned Elasticsearch 7 or 8 version", "a version such as 8.11.3"),
+});
+
+export const redisSchema = z.strictObject({
+    nodeType: pattern(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "is not an ElastiCache node type", "a node type such as cache.t4g.small"),
+});
+
+export const mysqlSchema = z.strictObject({
+    instanceClass: pattern(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "is not an RDS instance class", "an instance class such as db.t4g.medium"),
+    storageGiB: z.int().min(20).max(16384),
+    backupRetentionDays: z.int().min(1).max(35),
+});
+
+export const loadBalancersSchema = z.strictObject({
+    perCluster: z.int().min(1).max(4),
+});
+
+export const NAT_GATEWAY_MODES = ["perZone", "single"] as const;
+
+const vpcCidr = z.string().superRefine((value, ctx) => {
+    const allowed = `an IPv4 network from /${MIN_VPC_PREFIX} to /${MAX_VPC_PREFIX}, such as 10.0.0.0/16`;
+    let parsed: { prefix: number } | undefined;
+    try {
+        parsed = parseIpv4Cidr(value);
+    } catch {
+        ctx.addIssue({ code: "custom", message: "is not an IPv4 CIDR", params: { allowed } });
+        return;
+    }
+    if (parsed.prefix < MIN_VPC_PREFIX || parsed.prefix > MAX_VPC_PREFIX) {
+        ctx.addIssue({ code: "custom", message: "leaves no room for three subnet tiers in every zone", params: { allowed } });
+    }
+});
+
+export const networkSchema = z.strictObject({
+    cidr: vpcCidr,
+    availabilityZones: z.int().min(2).max(6),
+    natGateways: z.enum(NAT_GATEWAY_MODES),
+});
+
+export const dnsSchema = z.strictObject({
+    /** Route53 hosted zone that holds the records and validates the certificates. */
+    zone: hostname,
+    publicApiHost: hostname,
+    internalApiHost: hostname.optional(),
+    guiHost: hostname,
+    /** An existing ACM certificate covering every host, instead of one issued by the stack. */
+    certificateArn: pattern(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/,
+        "is not an ACM certificate ARN", "arn:aws:acm:<region>:<account>:certificate/<id>").optional(),
+});
+
+export const PROFILES = ["production", "minimal"] as const;
+export const COMPUTE_MODES = ["eks"] as const;
+
+export const specSchema = z.strictObject({
+    profile: z.enum(PROFILES),
+    compute: z.enum(COMPUTE_MODES),
+    version: z.enum(Object.keys(RELEASES) as [string, ...string[]]),
+    trustedCidrs: z.array(z.string()).min(1, {
+        message: "must name at least one network: the GUI and the GUI-facing API are never public",
+    }),
+    dns: dnsSchema,
+    publicApi: apiTierSchema,
+    internalApi: apiTierSchema.optional(),
+    gui: guiTierSchema,
+    elasticsearch: elasticsearchSchema,
+    redis: redisSchema,
+    mysql: mysqlSchema,
+    loadBalancers: loadBalancersSchema,
+    network: networkSchema,
+    /** Extra tags on every AWS resource, for example the customer's cost centre. */
+    tags: z.record(z.string(), z.string()),
+});
+
+export type StackSpec = z.infer<typeof specSchema>;
+export type ApiTierSpec = z.infer<typeof apiTierSchema>;
+export type GuiTierSpec = z.infer<typeof guiTierSchema>;
+export type Profile = (typeof PROFILES)[number];
