@@ -4,3 +4,9 @@ import { deploy } from "./stacks/deploy";
 const { outputs } = deploy(runtimeConfig());
 
 export const vpcId = outputs.vpcId;
+export const clusterName = outputs.clusterName;
+export const namespace = outputs.namespace;
+/** `pulumi stack output --show-secrets kubeconfig > kubeconfig.json` for kubectl. */
+export const kubeconfig = outputs.kubeconfig;
+export const adminEmail = outputs.adminEmail;
+export const adminPassword = outputs.adminPassword;

@@ -1,30 +1,125 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { StackSpec } from "../stacks/schema";
+import { isIpv6Cidr } from "../lib/cidr";
+import { TIER_LABEL } from "../lib/manifests";
+import { stackNames } from "../lib/naming";
+import { RELEASES } from "../lib/releases";
+import { eckSearchConnection } from "../lib/search";
 import { baseTags } from "../lib/tags";
+import { planTiers, TierName, TierPlan } from "../lib/tiers";
+import type { DataEndpoints } from "../lib/tracardiEnv";
+import type { StackSpec } from "../stacks/schema";
+import type { SecretName } from "../stacks/secrets";
+import { EksCluster } from "./eksCluster";
+import { Mysql } from "./mysql";
 import { Network } from "./network";
+import { NodeGroup } from "./nodeGroup";
+import { Redis } from "./redis";
+import { StackSecrets } from "./stackSecrets";
+import { TracardiWorkloads } from "./tracardiWorkloads";
 
 export interface TracardiDeploymentArgs {
     spec: StackSpec;
-    /** Stack name, carried in tags so a customer's resources can be found. */
+    /** Stack name, carried in tags and names so a customer's resources can be found. */
     stack: string;
+    /** Secrets set in the stack's secret config; the rest are generated. */
+    givenSecrets: Partial<Record<SecretName, pulumi.Output<string>>>;
 }
 
 /** One customer's Tracardi: the root every other resource of the stack hangs from. */
 export class TracardiDeployment extends pulumi.ComponentResource {
     readonly network: Network;
+    readonly eks: EksCluster;
+    readonly tiers: TierPlan[];
+    readonly nodeGroups: Partial<Record<TierName, NodeGroup>>;
+    readonly secrets: StackSecrets;
+    readonly workloads: TracardiWorkloads;
 
     constructor(name: string, args: TracardiDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracardi:index:Deployment", name, {}, opts);
         const { spec } = args;
+        const parent = { parent: this };
         const tags = baseTags(args.stack, spec.tags);
+        const names = stackNames(args.stack);
+        const release = RELEASES[spec.version];
+        this.tiers = planTiers(spec);
 
         this.network = new Network(`${name}-net`, {
             cidr: spec.network.cidr,
             zoneCount: spec.network.availabilityZones,
             natGateways: spec.network.natGateways,
             tags,
-        }, { parent: this });
+        }, parent);
+        const { vpcId, subnetIds } = this.network;
 
-        this.registerOutputs({ vpcId: this.network.vpcId });
+        this.eks = new EksCluster(`${name}-eks`, {
+            clusterName: names.clusterName,
+            version: spec.kubernetes.version,
+            vpcId,
+            subnetIds: subnetIds.app,
+            // The endpoint takes IPv4 ranges only; operators on IPv6 reach it through the VPC.
+            publicAccessCidrs: spec.trustedCidrs.filter((cidr) => !isIpv6Cidr(cidr)),
+            systemNodes: { instanceType: spec.kubernetes.systemInstanceType, size: spec.kubernetes.systemNodes },
+            adminRoleArns: spec.kubernetes.adminRoleArns,
+            tags,
+        }, parent);
+
+        this.nodeGroups = {};
+        for (const tier of this.tiers) {
+            this.nodeGroups[tier.name] = new NodeGroup(`${name}-${tier.name}`, {
+                clusterName: this.eks.clusterName,
+                nodeRoleArn: this.eks.nodeRoleArn,
+                vpcId,
+                subnetIds: subnetIds.app,
+                instanceType: tier.instanceType,
+                // One server per instance: every API instance on a server of its own.
+                size: tier.instances,
+                labels: { [TIER_LABEL]: tier.name },
+                taint: { key: TIER_LABEL, value: tier.name },
+                clusterSecurityGroupId: this.eks.clusterSecurityGroupId,
+                tags,
+            }, parent);
+        }
+        const apiSecurityGroups = this.tiers.filter((t) => t.kind === "api").map((t) => this.nodeGroups[t.name]!.securityGroupId);
+
+        this.secrets = new StackSecrets(`${name}-secrets`, { given: args.givenSecrets }, parent);
+
+        const redis = new Redis(`${name}-redis`, {
+            vpcId,
+            subnetIds: subnetIds.data,
+            nodeType: spec.redis.nodeType,
+            clientSecurityGroupIds: apiSecurityGroups,
+            tags,
+        }, parent);
+
+        const mysql = release.needsMysql
+            ? new Mysql(`${name}-mysql`, {
+                vpcId,
+                subnetIds: subnetIds.data,
+                ...spec.mysql,
+                password: this.secrets.values.mysqlPassword,
+                clientSecurityGroupIds: apiSecurityGroups,
+                tags,
+            }, parent)
+            : undefined;
+
+        const search = eckSearchConnection(spec.elasticsearch.nodes);
+        const data: pulumi.Output<DataEndpoints> = pulumi.all([redis.host, mysql?.host]).apply(([redisHost, mysqlHost]) => ({
+            search,
+            redis: { host: redisHost, port: redis.port },
+            mysql: mysql && mysqlHost ? { host: mysqlHost, port: mysql.port, username: mysql.username, database: mysql.database } : undefined,
+        }));
+
+        this.workloads = new TracardiWorkloads(`${name}-app`, {
+            provider: this.eks.provider,
+            namespace: names.namespace,
+            release,
+            tiers: this.tiers,
+            data,
+            secrets: this.secrets.values,
+            adminEmail: spec.adminEmail,
+            dependsOn: [...Object.values(this.nodeGroups), ...this.eks.addons],
+        }, parent);
+
+        this.registerOutputs({ vpcId, clusterName: this.eks.clusterName });
     }
 }

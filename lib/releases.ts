@@ -3,17 +3,43 @@
  * would let two `pulumi up` runs deploy different code.
  */
 export interface TracardiRelease {
-    /** Image tag of tracardi/tracardi-api and tracardi/tracardi-gui. */
     tag: string;
+    apiImage: string;
+    guiImage: string;
+    /** Background workers the release needs beside the API (Tracardi's open-source docs). */
+    workers: WorkerImage[];
     /** From 0.9 the API refuses to start without MySQL. */
     needsMysql: boolean;
     /** Newest Elasticsearch minor line the release is documented against. */
     maxElasticsearch: string;
 }
 
+export interface WorkerImage {
+    name: string;
+    image: string;
+    /** Worker-specific variables on top of the shared data-store environment. */
+    env: Record<string, string>;
+}
+
+function release(tag: string, apmTag: string): TracardiRelease {
+    return {
+        tag,
+        apiImage: `tracardi/tracardi-api:${tag}`,
+        guiImage: `tracardi/tracardi-gui:${tag}`,
+        workers: [
+            // Runs data migrations and imports that the GUI schedules.
+            { name: "update-worker", image: `tracardi/update-worker:${tag}`, env: {} },
+            // Automatic profile merging; polls every PAUSE seconds.
+            { name: "apm", image: `tracardi/apm:${apmTag}`, env: { MODE: "worker", PAUSE: "60" } },
+        ],
+        needsMysql: true,
+        maxElasticsearch: "8.11",
+    };
+}
+
 export const RELEASES: Record<string, TracardiRelease> = {
-    "0.9.0": { tag: "0.9.0", needsMysql: true, maxElasticsearch: "8.11" },
-    "1.0.0": { tag: "1.0.0", needsMysql: true, maxElasticsearch: "8.11" },
+    "0.9.0": release("0.9.0", "0.9.0.4"),
+    "1.0.0": release("1.0.0", "1.0.0"),
 };
 
 export const DEFAULT_RELEASE = "1.0.0";

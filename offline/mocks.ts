@@ -93,6 +93,10 @@ function computed(type: string, name: string, inputs: Record<string, unknown>): 
                 })),
             };
         }
+        case "aws:route53/record:Record":
+            return { fqdn: String(inputs.name).replace(/\.$/, "") };
+        case "aws:wafv2/webAcl:WebAcl":
+            return { arn: arn("wafv2", `regional/webacl/${name}/${id}`) };
         case "aws:elasticache/replicationGroup:ReplicationGroup":
             return {
                 arn: arn("elasticache", `replicationgroup:${name}`),
@@ -164,6 +168,21 @@ function secretPaths(value: unknown, path = ""): string[] {
     return Object.entries(node).flatMap(([k, v]) => secretPaths(v, path ? `${path}.${k}` : k));
 }
 
+/** The inputs with every secret replaced by its value (secretInputs says which they were). */
+function unwrapSecrets(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.map(unwrapSecrets);
+    }
+    if (typeof value !== "object" || value === null) {
+        return value;
+    }
+    const node = value as Record<string, unknown>;
+    if (node[specialSigKey] === specialSecretSig) {
+        return unwrapSecrets(node.value);
+    }
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, unwrapSecrets(v)]));
+}
+
 /**
  * Installs the mocks for one stack. The mock monitor tells newResource nothing of parents or
  * options, so its registerResource is wrapped to record them.
@@ -184,7 +203,7 @@ export async function installMocks(stack: string, preview = false): Promise<void
                 retainOnDelete: req.getRetainondelete(),
                 dependsOn: req.getDependenciesList(),
                 ignoreChanges: req.getIgnorechangesList(),
-                inputs: deserializeProperties(req.getObject()),
+                inputs: unwrapSecrets(deserializeProperties(req.getObject())) as Record<string, unknown>,
                 secretInputs: secretPaths(req.getObject()?.toJavaScript()),
             });
         }

@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { TracardiDeployment } from "../components/tracardiDeployment";
-import { RawConfig, tracardiValues } from "./config";
+import { RawConfig } from "./config";
+import { NAMESPACE } from "./errors";
 import type { StackSpec } from "./schema";
-import { parseSpec } from "./spec";
+import { parseStackConfig } from "./spec";
 
 export interface Deployed {
     spec: StackSpec;
@@ -13,13 +14,20 @@ export interface Deployed {
 
 /** Validates the configuration and builds the stack: the whole program behind index.ts. */
 export function deploy(config: RawConfig, stack = pulumi.getStack()): Deployed {
-    const spec = parseSpec(tracardiValues(config), `stack ${stack}`);
-    const deployment = new TracardiDeployment("tracardi", { spec, stack });
+    const { spec, secrets } = parseStackConfig(config, `stack ${stack}`);
+    const secretConfig = new pulumi.Config(NAMESPACE);
+    const givenSecrets = Object.fromEntries(secrets.map((key) => [key, secretConfig.requireSecret(key)]));
+    const deployment = new TracardiDeployment("tracardi", { spec, stack, givenSecrets });
     return {
         spec,
         deployment,
         outputs: {
             vpcId: deployment.network.vpcId,
+            clusterName: deployment.eks.clusterName,
+            namespace: deployment.workloads.namespace,
+            kubeconfig: deployment.eks.kubeconfig,
+            adminEmail: pulumi.output(spec.adminEmail),
+            adminPassword: pulumi.secret(deployment.secrets.values.adminPassword),
         },
     };
 }

@@ -3,7 +3,7 @@ import type { Profile } from "./schema";
 
 /**
  * Defaults per profile. A stack file names only what differs; objects merge key by key.
- * `dns` and `trustedCidrs` have no defaults: every customer has their own.
+ * `dns`, `trustedCidrs` and `adminEmail` have no defaults: every customer has their own.
  */
 export const PROFILE_DEFAULTS: Record<Profile, Record<string, unknown>> = {
     /** The production guide's topology: 3 + 2 API instances, 2 GUI, 3 search nodes, 3 zones. */
@@ -15,7 +15,8 @@ export const PROFILE_DEFAULTS: Record<Profile, Record<string, unknown>> = {
         gui: { instances: 2, instanceType: "t3.medium" },
         elasticsearch: { provider: "eck", nodes: 3, instanceType: "r6i.large", volumeGiB: 100, version: "8.11.3" },
         redis: { nodeType: "cache.t4g.small" },
-        mysql: { instanceClass: "db.t4g.medium", storageGiB: 20, backupRetentionDays: 7 },
+        mysql: { instanceClass: "db.t4g.medium", storageGiB: 20, backupRetentionDays: 7, multiAz: true },
+        kubernetes: { version: "1.34", systemNodes: 2, systemInstanceType: "t3.medium", adminRoleArns: [] },
         loadBalancers: { perCluster: 2 },
         network: { cidr: "10.0.0.0/16", availabilityZones: 3, natGateways: "perZone" },
         tags: {},
@@ -28,7 +29,8 @@ export const PROFILE_DEFAULTS: Record<Profile, Record<string, unknown>> = {
         gui: { instances: 1, instanceType: "t3.medium" },
         elasticsearch: { provider: "eck", nodes: 1, instanceType: "r6i.large", volumeGiB: 50, version: "8.11.3" },
         redis: { nodeType: "cache.t4g.micro" },
-        mysql: { instanceClass: "db.t4g.small", storageGiB: 20, backupRetentionDays: 7 },
+        mysql: { instanceClass: "db.t4g.small", storageGiB: 20, backupRetentionDays: 7, multiAz: false },
+        kubernetes: { version: "1.34", systemNodes: 1, systemInstanceType: "t3.medium", adminRoleArns: [] },
         loadBalancers: { perCluster: 1 },
         network: { cidr: "10.0.0.0/16", availabilityZones: 2, natGateways: "single" },
         tags: {},

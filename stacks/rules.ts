@@ -1,6 +1,7 @@
 import { checkTrustedCidr } from "../lib/cidr";
 import { RELEASES } from "../lib/releases";
 import type { ConfigProblem } from "./errors";
+import { dnsSchema, elasticsearchSchema } from "./schema";
 
 type Plain = Record<string, unknown>;
 
@@ -28,7 +29,8 @@ export function crossFieldProblems(input: Plain): ConfigProblem[] {
     const cidrs = get("trustedCidrs");
     if (Array.isArray(cidrs)) {
         cidrs.forEach((cidr, i) => {
-            const check = typeof cidr === "string" ? checkTrustedCidr(cidr) : { ok: false as const, reason: "is not a string" };
+            // The schema reports entries that are not strings.
+            const check = typeof cidr === "string" ? checkTrustedCidr(cidr) : { ok: true as const };
             if (!check.ok) {
                 problems.push({
                     key: `trustedCidrs.${i}`, reason: check.reason, given: cidr,
@@ -39,10 +41,11 @@ export function crossFieldProblems(input: Plain): ConfigProblem[] {
     }
 
     const zone = str("dns.zone");
+    const isHostname = (name: string | undefined): name is string => dnsSchema.shape.zone.safeParse(name).success;
     const seen = new Map<string, string>();
     for (const key of ["publicApiHost", "internalApiHost", "guiHost"]) {
         const host = str(`dns.${key}`);
-        if (host === undefined || zone === undefined) {
+        if (!isHostname(host) || !isHostname(zone)) {
             continue;
         }
         if (host !== zone && !host.endsWith(`.${zone}`)) {
@@ -62,7 +65,7 @@ export function crossFieldProblems(input: Plain): ConfigProblem[] {
     }
     const release = RELEASES[str("version") ?? ""];
     const esVersion = str("elasticsearch.version");
-    if (release && esVersion && /^\d+\.\d+\.\d+$/.test(esVersion)) {
+    if (release && esVersion && elasticsearchSchema.shape.version.safeParse(esVersion).success) {
         const [major, minor] = esVersion.split(".").map(Number);
         const [maxMajor, maxMinor] = release.maxElasticsearch.split(".").map(Number);
         if (major > maxMajor || (major === maxMajor && minor > maxMinor)) {

@@ -1,4 +1,6 @@
+import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
+import { instanceCapacity, SUPPORTED_INSTANCE_TYPES } from "../lib/instanceTypes";
 import { RELEASES } from "../lib/releases";
 import { MAX_VPC_PREFIX, MIN_VPC_PREFIX, parseIpv4Cidr } from "../lib/subnets";
 
@@ -11,9 +13,16 @@ function pattern(re: RegExp, message: string, allowed: string) {
     return z.string().refine((v) => re.test(v), { message, params: { allowed } });
 }
 
-const ec2InstanceType = pattern(
-    /^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "is not an EC2 instance type", "an EC2 instance type such as m6i.large",
-);
+const ec2InstanceType = z.string().refine((v) => instanceCapacity(v) !== undefined, {
+    message: "is not an instance type this program can size pods for",
+    params: { allowed: SUPPORTED_INSTANCE_TYPES },
+});
+
+/** Tracardi publishes its images for amd64 only, so its tiers cannot run on Graviton. */
+const amd64InstanceType = ec2InstanceType.refine((v) => !instanceCapacity(v)?.arm64, {
+    message: "is a Graviton (arm64) type; Tracardi's images are amd64 only",
+    params: { allowed: "an x86 type such as c6i.large or m6i.large" },
+});
 
 const hostname = pattern(
     /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
@@ -36,14 +45,14 @@ const elasticsearchProvider = z.string()
 
 export const apiTierSchema = z.strictObject({
     instances: z.int().min(1).max(50),
-    instanceType: ec2InstanceType,
+    instanceType: amd64InstanceType,
     /** gunicorn workers per instance (WEB_CONCURRENCY): the base image would count the node's CPUs. */
     workers: z.int().min(1).max(32),
 });
 
 export const guiTierSchema = z.strictObject({
     instances: z.int().min(1).max(20),
-    instanceType: ec2InstanceType,
+    instanceType: amd64InstanceType,
 });
 
 export const elasticsearchSchema = z.strictObject({
@@ -62,6 +71,19 @@ export const mysqlSchema = z.strictObject({
     instanceClass: pattern(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "is not an RDS instance class", "an instance class such as db.t4g.medium"),
     storageGiB: z.int().min(20).max(16384),
     backupRetentionDays: z.int().min(1).max(35),
+    /** A standby in a second zone that RDS fails over to. */
+    multiAz: z.boolean(),
+});
+
+export const kubernetesSchema = z.strictObject({
+    /** EKS Kubernetes minor version; upgrades are one minor at a time. */
+    version: pattern(/^1\.(3[0-9])$/, "is not an EKS Kubernetes version", "a minor version such as 1.34"),
+    /** Nodes for cluster add-ons (CoreDNS, the EBS CSI controller, operators, the install job). */
+    systemNodes: z.int().min(1).max(10),
+    systemInstanceType: ec2InstanceType,
+    /** IAM role ARNs given cluster-admin through EKS access entries (the deployer has it already). */
+    adminRoleArns: z.array(pattern(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/,
+        "is not an IAM role ARN", "arn:aws:iam::<account>:role/<name>")),
 });
 
 export const loadBalancersSchema = z.strictObject({
@@ -72,7 +94,7 @@ export const NAT_GATEWAY_MODES = ["perZone", "single"] as const;
 
 const vpcCidr = z.string().superRefine((value, ctx) => {
     const allowed = `an IPv4 network from /${MIN_VPC_PREFIX} to /${MAX_VPC_PREFIX}, such as 10.0.0.0/16`;
-    let parsed: { prefix: number } | undefined;
+    let parsed: { base: number; prefix: number } | undefined;
     try {
         parsed = parseIpv4Cidr(value);
     } catch {
@@ -81,6 +103,11 @@ const vpcCidr = z.string().superRefine((value, ctx) => {
     }
     if (parsed.prefix < MIN_VPC_PREFIX || parsed.prefix > MAX_VPC_PREFIX) {
         ctx.addIssue({ code: "custom", message: "leaves no room for three subnet tiers in every zone", params: { allowed } });
+    }
+    // Subnets are carved from the address as written: host bits would misalign every one of them.
+    if (parsed.base % 2 ** (32 - parsed.prefix) !== 0) {
+        const network = ipaddr.IPv4.networkAddressFromCIDR(value).toString();
+        ctx.addIssue({ code: "custom", message: `has host bits set; write it as ${network}/${parsed.prefix}`, params: { allowed } });
     }
 });
 
@@ -120,6 +147,9 @@ export const specSchema = z.strictObject({
     mysql: mysqlSchema,
     loadBalancers: loadBalancersSchema,
     network: networkSchema,
+    kubernetes: kubernetesSchema,
+    /** E-mail of the first Tracardi admin, created by the install job. */
+    adminEmail: z.email({ message: "is not an e-mail address" }),
     /** Extra tags on every AWS resource, for example the customer's cost centre. */
     tags: z.record(z.string(), z.string()),
 });

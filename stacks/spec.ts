@@ -2,6 +2,8 @@ import { z } from "zod";
 import { ConfigError, ConfigProblem } from "./errors";
 import { PROFILE_DEFAULTS } from "./profiles";
 import { crossFieldProblems } from "./rules";
+import { RawConfig, tracardiValues } from "./config";
+import { checkSecrets, isSecretName, SecretName } from "./secrets";
 import { PROFILES, Profile, StackSpec, specSchema } from "./schema";
 
 type Plain = Record<string, unknown>;
@@ -78,7 +80,7 @@ function toProblems(issue: z.core.$ZodIssue, input: Plain): ConfigProblem[] {
         case "invalid_type":
             return [{
                 key,
-                reason: given === undefined ? "is required" : `is not ${issue.expected === "int" ? "an integer" : `a ${issue.expected}`}`,
+                reason: given === undefined ? "is required" : `is not ${issue.expected === "int" ? "an integer" : `${/^[aeiou]/.test(issue.expected) ? "an" : "a"} ${issue.expected}`}`,
                 given,
                 allowed: describeNumber(at) ?? (issue.expected === "int" ? "an integer" : issue.expected),
             }];
@@ -101,12 +103,13 @@ function toProblems(issue: z.core.$ZodIssue, input: Plain): ConfigProblem[] {
  * Turns the `tracardi:` keys of a stack (names without the namespace) into a validated spec:
  * profile defaults first, the stack's values over them. Throws a ConfigError listing every problem.
  */
-export function parseSpec(raw: Plain, source?: string): StackSpec {
+export function parseSpec(raw: Plain, source?: string, extraProblems: ConfigProblem[] = []): StackSpec {
     const profile = (raw.profile ?? "production") as Profile;
     const defaults = PROFILES.includes(profile) ? PROFILE_DEFAULTS[profile] : PROFILE_DEFAULTS.production;
     const input = mergeDefaults({ profile: "production", ...defaults }, raw);
     const result = specSchema.safeParse(input);
     const problems = [
+        ...extraProblems,
         ...(result.error?.issues ?? []).flatMap((issue) => toProblems(issue, input)),
         ...crossFieldProblems(input),
     ];
@@ -114,4 +117,15 @@ export function parseSpec(raw: Plain, source?: string): StackSpec {
         throw new ConfigError(problems, source);
     }
     return result.data;
+}
+
+/**
+ * The whole configuration of a stack: the spec, and which secret keys it sets (their values
+ * stay in Pulumi's secret config). All problems of both are reported together.
+ */
+export function parseStackConfig(config: RawConfig, source?: string): { spec: StackSpec; secrets: SecretName[] } {
+    const values = tracardiValues(config);
+    const secrets = checkSecrets(config);
+    const plain = Object.fromEntries(Object.entries(values).filter(([key]) => !isSecretName(key)));
+    return { spec: parseSpec(plain, source, secrets.problems), secrets: secrets.given };
 }

@@ -1,0 +1,94 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { named } from "../lib/tags";
+
+export interface MysqlArgs {
+    vpcId: pulumi.Input<string>;
+    /** Private data subnets, one per zone. */
+    subnetIds: pulumi.Input<string>[];
+    instanceClass: string;
+    storageGiB: number;
+    backupRetentionDays: number;
+    multiAz: boolean;
+    /** Master password, a Pulumi secret. */
+    password: pulumi.Output<string>;
+    /** Security groups of the only servers allowed to connect (the API tiers). */
+    clientSecurityGroupIds: pulumi.Input<string>[];
+    tags: Record<string, string>;
+}
+
+export const MYSQL_PORT = 3306;
+export const MYSQL_USERNAME = "tracardi";
+export const MYSQL_DATABASE = "tracardi";
+
+/**
+ * RDS MySQL for Tracardi 0.9+: encrypted, backed up, deletion-protected twice (by AWS and by
+ * Pulumi), in the data subnets, admitting the API tiers only.
+ */
+export class Mysql extends pulumi.ComponentResource {
+    readonly host: pulumi.Output<string>;
+    readonly port = MYSQL_PORT;
+    readonly username = MYSQL_USERNAME;
+    readonly database = MYSQL_DATABASE;
+    readonly securityGroupId: pulumi.Output<string>;
+
+    constructor(name: string, args: MysqlArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("tracardi:data:Mysql", name, {}, opts);
+        const parent = { parent: this };
+        const { tags } = args;
+
+        const securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, {
+            vpcId: args.vpcId,
+            description: "MySQL: API tiers only",
+            tags: named(tags, `${name}-mysql`),
+        }, parent);
+        this.securityGroupId = securityGroup.id;
+        args.clientSecurityGroupIds.forEach((source, i) => new aws.vpc.SecurityGroupIngressRule(`${name}-from-${i}`, {
+            securityGroupId: securityGroup.id,
+            referencedSecurityGroupId: source,
+            ipProtocol: "tcp",
+            fromPort: MYSQL_PORT,
+            toPort: MYSQL_PORT,
+            description: "MySQL from an API tier",
+            tags,
+        }, parent));
+
+        const subnets = new aws.rds.SubnetGroup(`${name}-subnets`, {
+            description: "Tracardi MySQL data subnets",
+            subnetIds: args.subnetIds,
+            tags,
+        }, parent);
+
+        const instance = new aws.rds.Instance(`${name}-db`, {
+            engine: "mysql",
+            engineVersion: "8.0",
+            instanceClass: args.instanceClass,
+            allocatedStorage: args.storageGiB,
+            // Grows on its own up to five times the initial size before anyone must act.
+            maxAllocatedStorage: args.storageGiB * 5,
+            storageType: "gp3",
+            storageEncrypted: true,
+            multiAz: args.multiAz,
+            // Tracardi runs CREATE DATABASE IF NOT EXISTS at start-up; creating it here as well
+            // makes the name explicit.
+            dbName: MYSQL_DATABASE,
+            username: MYSQL_USERNAME,
+            password: args.password,
+            port: MYSQL_PORT,
+            dbSubnetGroupName: subnets.name,
+            vpcSecurityGroupIds: [securityGroup.id],
+            publiclyAccessible: false,
+            backupRetentionPeriod: args.backupRetentionDays,
+            copyTagsToSnapshot: true,
+            deletionProtection: true,
+            skipFinalSnapshot: false,
+            finalSnapshotIdentifier: `${name}-final`,
+            autoMinorVersionUpgrade: true,
+            enabledCloudwatchLogsExports: ["error", "slowquery"],
+            tags,
+        }, { parent: this, protect: true });
+        this.host = instance.address;
+
+        this.registerOutputs({ host: this.host });
+    }
+}

@@ -1,0 +1,100 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { instanceCapacity } from "../lib/instanceTypes";
+import {
+    apiDeployment, apiPodResources, guiDeployment, installJob, nodePortService, podDisruptionBudget, workerDeployment,
+} from "../lib/manifests";
+import type { TracardiRelease } from "../lib/releases";
+import { guiApiTier, TierPlan } from "../lib/tiers";
+import { apiEnv, DataEndpoints, SECRET_KEYS, STACK_SECRET, workerEnv } from "../lib/tracardiEnv";
+import type { SecretName } from "../stacks/secrets";
+
+export interface TracardiWorkloadsArgs {
+    provider: k8s.Provider;
+    namespace: string;
+    release: TracardiRelease;
+    tiers: TierPlan[];
+    data: pulumi.Input<DataEndpoints>;
+    secrets: Record<SecretName, pulumi.Output<string>>;
+    adminEmail: string;
+    /** What must be up before any pod starts (node groups, CoreDNS, the search cluster). */
+    dependsOn: pulumi.Input<pulumi.Resource>[];
+}
+
+/**
+ * Tracardi on Kubernetes: per tier a Deployment, a NodePort Service for the load balancers
+ * and a PodDisruptionBudget; the release's background workers; the stack's Secret; and the
+ * job that performs the first installation through the API.
+ */
+export class TracardiWorkloads extends pulumi.ComponentResource {
+    readonly namespace: pulumi.Output<string>;
+    readonly guiApiUrl: string;
+
+    constructor(name: string, args: TracardiWorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("tracardi:k8s:Workloads", name, {}, opts);
+        const { release, tiers } = args;
+        const options = { parent: this, provider: args.provider };
+
+        const namespace = new k8s.core.v1.Namespace(`${name}-ns`, {
+            metadata: {
+                name: args.namespace,
+                labels: { "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" },
+            },
+        }, { ...options, dependsOn: args.dependsOn });
+        this.namespace = namespace.metadata.name;
+        const inNamespace = { ...options, dependsOn: [namespace] };
+
+        const secret = new k8s.core.v1.Secret(`${name}-secrets`, {
+            metadata: { name: STACK_SECRET, namespace: args.namespace },
+            type: "Opaque",
+            stringData: Object.fromEntries((Object.keys(SECRET_KEYS) as SecretName[])
+                .map((key) => [SECRET_KEYS[key], args.secrets[key]])),
+        }, inNamespace);
+        const ready = { ...options, dependsOn: [namespace, secret] };
+
+        const data = pulumi.output(args.data);
+        const guiApi = guiApiTier(tiers);
+        const deployments: Record<string, k8s.apps.v1.Deployment> = {};
+        for (const tier of tiers) {
+            const node = instanceCapacity(tier.instanceType)!;
+            const manifest = tier.kind === "gui"
+                ? pulumi.output(guiDeployment(tier, args.namespace, release.guiImage))
+                : data.apply((d) => apiDeployment({
+                    tier,
+                    namespace: args.namespace,
+                    image: release.apiImage,
+                    env: apiEnv(tier.role!, tier.workers!, d),
+                    resources: apiPodResources(node, tier === guiApi ? release.workers.length : 0),
+                    searchCa: d.search.ca,
+                }));
+            deployments[tier.name] = new k8s.apps.v1.Deployment(`${name}-${tier.name}`, {
+                metadata: manifest.metadata, spec: manifest.spec,
+            }, ready);
+            new k8s.core.v1.Service(`${name}-${tier.name}`, nodePortService(tier, args.namespace), inNamespace);
+            new k8s.policy.v1.PodDisruptionBudget(`${name}-${tier.name}`, podDisruptionBudget(tier.name, args.namespace), inNamespace);
+        }
+
+        for (const worker of release.workers) {
+            const manifest = data.apply((d) => workerDeployment({
+                name: worker.name,
+                namespace: args.namespace,
+                image: worker.image,
+                env: workerEnv(worker, d),
+                nodeTier: guiApi.name,
+                searchCa: d.search.ca,
+            }));
+            new k8s.apps.v1.Deployment(`${name}-${worker.name}`, { metadata: manifest.metadata, spec: manifest.spec }, ready);
+        }
+
+        // The service name resolves inside the namespace; port 80 is the Service's port.
+        this.guiApiUrl = `http://${guiApi.name}.${args.namespace}.svc.cluster.local`;
+        new k8s.batch.v1.Job(`${name}-install`, installJob({
+            namespace: args.namespace,
+            apiUrl: this.guiApiUrl,
+            adminEmail: args.adminEmail,
+            release: release.tag,
+        }), { ...options, dependsOn: [secret, deployments[guiApi.name]] });
+
+        this.registerOutputs({ namespace: this.namespace });
+    }
+}

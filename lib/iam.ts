@@ -1,0 +1,32 @@
+/** IAM policy documents as data, so their conditions can be checked in tests. */
+
+export function serviceTrustPolicy(service: string): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+    });
+}
+
+/**
+ * Trust policy of a role for one Kubernetes service account (IRSA): only that account of that
+ * namespace, and only for tokens minted for STS.
+ */
+export function serviceAccountTrustPolicy(oidcProviderArn: string, issuerUrl: string, namespace: string, serviceAccount: string): string {
+    const issuer = issuerUrl.replace(/^https:\/\//, "");
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{
+            Effect: "Allow",
+            Principal: { Federated: oidcProviderArn },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: {
+                StringEquals: {
+                    [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
+                    [`${issuer}:aud`]: "sts.amazonaws.com",
+                },
+            },
+        }],
+    });
+}
+
+export const managedPolicy = (partition: string, name: string): string => `arn:${partition}:iam::aws:policy/${name}`;

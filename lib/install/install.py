@@ -1,0 +1,69 @@
+"""First installation of Tracardi through its API, without a browser.
+
+Idempotent: when GET /install reports the schema and an admin in place it changes nothing.
+Reads TRACARDI_API_URL, ADMIN_EMAIL, ADMIN_PASSWORD and INSTALLATION_TOKEN from the environment.
+"""
+import json
+import os
+import sys
+import time
+import urllib.error
+import urllib.request
+
+API = os.environ["TRACARDI_API_URL"].rstrip("/")
+ATTEMPTS = int(os.environ.get("WAIT_ATTEMPTS", "60"))
+PAUSE = float(os.environ.get("WAIT_SECONDS", "10"))
+
+
+def call(method, path, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(API + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+    # Installation creates every index; it can take minutes on a fresh cluster.
+    with urllib.request.urlopen(request, timeout=900) as response:
+        return json.load(response)
+
+
+def status():
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return call("GET", "/install")
+        except urllib.error.HTTPError:
+            raise
+        except OSError as err:  # connection refused, DNS not ready, timeouts
+            print(f"waiting for {API} ({attempt}/{ATTEMPTS}): {err}", flush=True)
+            time.sleep(PAUSE)
+    sys.exit(f"{API} did not answer GET /install")
+
+
+def installed(state):
+    return bool(state.get("schema_ok")) and bool(state.get("admin_ok"))
+
+
+def main():
+    before = status()
+    if installed(before):
+        print("Tracardi is installed and has an admin: nothing to do")
+        return
+    body = {
+        "username": os.environ["ADMIN_EMAIL"],
+        "password": os.environ["ADMIN_PASSWORD"],
+        "token": os.environ["INSTALLATION_TOKEN"],
+        "needs_admin": not before.get("admin_ok"),
+        "update_mapping": False,
+    }
+    try:
+        result = call("POST", "/install", body)
+    except urllib.error.HTTPError as err:
+        if err.code == 403:
+            sys.exit("POST /install was refused (403): the installation token or the admin e-mail is wrong")
+        raise
+    print("installation result:", json.dumps(result), flush=True)
+    after = status()
+    if not installed(after):
+        sys.exit("installation incomplete: " + json.dumps(after))
+    print("Tracardi installed")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,298 @@
+import * as fs from "fs";
+import * as path from "path";
+import type * as Input from "@pulumi/kubernetes/types/input";
+import { InstanceCapacity } from "./instanceTypes";
+import type { TierName, TierPlan } from "./tiers";
+import { CA_MOUNT_PATH, EnvVar, SecretKeyRef, stackSecret } from "./tracardiEnv";
+
+/**
+ * Kubernetes objects of the Tracardi workloads, as plain data: rendered here, validated against
+ * the Kubernetes schema in the tests, and created as they are by components/tracardiWorkloads.ts.
+ */
+
+export type DeploymentManifest = { metadata: Input.meta.v1.ObjectMeta; spec: Input.apps.v1.DeploymentSpec };
+
+/** Node label and taint that reserve a node group for one tier. */
+export const TIER_LABEL = "tracardi.io/tier";
+
+export function tierLabels(component: string): Record<string, string> {
+    return { "app.kubernetes.io/name": "tracardi", "app.kubernetes.io/part-of": "tracardi", "app.kubernetes.io/component": component };
+}
+
+function selector(component: string): Record<string, string> {
+    return { "app.kubernetes.io/part-of": "tracardi", "app.kubernetes.io/component": component };
+}
+
+export interface PodResources {
+    requests: { cpu: string; memory: string };
+    limits: { cpu: string; memory: string };
+}
+
+/** What a node keeps for the kubelet, the OS and the add-on daemon sets (VPC CNI, kube-proxy, EBS CSI). */
+export const NODE_OVERHEAD = { cpuMillis: 400, memoryMiB: 1200 };
+/** Each background worker (update-worker, apm) on a GUI-facing API node. */
+export const WORKER_RESOURCES = { cpuMillis: 100, memoryMiB: 384 };
+
+/**
+ * The API pod takes the whole node but for the overhead and any workers placed beside it; it
+ * is alone on its server, so requests equal limits (guaranteed QoS, never evicted first).
+ */
+export function apiPodResources(node: InstanceCapacity, workersOnNode: number): PodResources {
+    const cpu = node.vcpu * 1000 - NODE_OVERHEAD.cpuMillis - workersOnNode * WORKER_RESOURCES.cpuMillis;
+    const memory = node.memoryMiB - NODE_OVERHEAD.memoryMiB - workersOnNode * WORKER_RESOURCES.memoryMiB;
+    if (cpu < 500 || memory < 1024) {
+        throw new RangeError(`a node of ${node.vcpu} vCPU and ${node.memoryMiB} MiB leaves ${cpu}m and ${memory}Mi for the API`);
+    }
+    const quantity = { cpu: `${cpu}m`, memory: `${memory}Mi` };
+    return { requests: quantity, limits: quantity };
+}
+
+/** Memory one gunicorn worker of the API needs, for checking a worker count fits its node. */
+export const API_WORKER_MIB = 250;
+
+const GUI_RESOURCES: PodResources = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } };
+const WORKER_POD_RESOURCES: PodResources = {
+    requests: { cpu: `${WORKER_RESOURCES.cpuMillis}m`, memory: `${WORKER_RESOURCES.memoryMiB}Mi` },
+    limits: { cpu: "500m", memory: `${WORKER_RESOURCES.memoryMiB}Mi` },
+};
+
+function placement(tier: TierName): Pick<Input.core.v1.PodSpec, "nodeSelector" | "tolerations"> {
+    return {
+        nodeSelector: { [TIER_LABEL]: tier },
+        tolerations: [{ key: TIER_LABEL, operator: "Equal", value: tier, effect: "NoSchedule" }],
+    };
+}
+
+const httpGet = (urlPath: string) => ({ httpGet: { path: urlPath, port: "http" } });
+
+/**
+ * Probes that touch nothing but the process: `/healthcheck` checks no dependency, so a slow
+ * Elasticsearch cannot mark a healthy tier dead or unready and empty its load balancers.
+ * The start-up probe allows five minutes, since from 0.9 the API retries its databases at start.
+ */
+function probes(urlPath: string) {
+    return {
+        startupProbe: { ...httpGet(urlPath), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 },
+        livenessProbe: { ...httpGet(urlPath), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+        readinessProbe: { ...httpGet(urlPath), periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
+    };
+}
+
+// Lets the load balancer stop sending new requests before the process stops.
+const DRAIN = { preStop: { exec: { command: ["sleep", "15"] } } };
+
+const POD_SECURITY = { seccompProfile: { type: "RuntimeDefault" } };
+
+export interface ApiDeploymentArgs {
+    tier: TierPlan;
+    namespace: string;
+    image: string;
+    env: EnvVar[];
+    resources: PodResources;
+    /** CA of the search cluster, mounted where ELASTIC_CA_FILE points. */
+    searchCa?: SecretKeyRef;
+}
+
+export function apiDeployment(args: ApiDeploymentArgs): DeploymentManifest {
+    const { tier } = args;
+    const labels = tierLabels(tier.name);
+    return {
+        metadata: { name: tier.name, namespace: args.namespace, labels },
+        spec: {
+            replicas: tier.instances,
+            selector: { matchLabels: selector(tier.name) },
+            // One pod per server leaves no room to surge: replace one pod at a time.
+            strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
+            template: {
+                metadata: { labels },
+                spec: {
+                    ...placement(tier.name),
+                    affinity: {
+                        podAntiAffinity: {
+                            requiredDuringSchedulingIgnoredDuringExecution: [{
+                                labelSelector: { matchLabels: selector(tier.name) },
+                                topologyKey: "kubernetes.io/hostname",
+                            }],
+                        },
+                    },
+                    // Anti-affinity is the hard rule; zone balance is best effort so a lost zone
+                    // never blocks rescheduling elsewhere.
+                    topologySpreadConstraints: [{
+                        maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway",
+                        labelSelector: { matchLabels: selector(tier.name) },
+                    }],
+                    automountServiceAccountToken: false,
+                    securityContext: POD_SECURITY,
+                    terminationGracePeriodSeconds: 45,
+                    containers: [{
+                        name: "api",
+                        image: args.image,
+                        ports: [{ name: "http", containerPort: 80, protocol: "TCP" }],
+                        env: args.env,
+                        resources: args.resources,
+                        ...probes("/healthcheck"),
+                        lifecycle: DRAIN,
+                        securityContext: {
+                            allowPrivilegeEscalation: false,
+                            capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] },
+                        },
+                        volumeMounts: args.searchCa ? [{ name: "elastic-ca", mountPath: CA_MOUNT_PATH, readOnly: true }] : [],
+                    }],
+                    volumes: args.searchCa
+                        ? [{ name: "elastic-ca", secret: { secretName: args.searchCa.name, items: [{ key: args.searchCa.key, path: args.searchCa.key }] } }]
+                        : [],
+                },
+            },
+        },
+    };
+}
+
+export function guiDeployment(tier: TierPlan, namespace: string, image: string): DeploymentManifest {
+    const labels = tierLabels(tier.name);
+    return {
+        metadata: { name: tier.name, namespace, labels },
+        spec: {
+            replicas: tier.instances,
+            selector: { matchLabels: selector(tier.name) },
+            strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
+            template: {
+                metadata: { labels },
+                spec: {
+                    ...placement(tier.name),
+                    affinity: {
+                        podAntiAffinity: {
+                            preferredDuringSchedulingIgnoredDuringExecution: [{
+                                weight: 100,
+                                podAffinityTerm: { labelSelector: { matchLabels: selector(tier.name) }, topologyKey: "kubernetes.io/hostname" },
+                            }],
+                        },
+                    },
+                    topologySpreadConstraints: [{
+                        maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway",
+                        labelSelector: { matchLabels: selector(tier.name) },
+                    }],
+                    automountServiceAccountToken: false,
+                    securityContext: POD_SECURITY,
+                    containers: [{
+                        name: "gui",
+                        image,
+                        ports: [{ name: "http", containerPort: 80, protocol: "TCP" }],
+                        resources: GUI_RESOURCES,
+                        ...probes("/"),
+                        lifecycle: DRAIN,
+                        // nginx's master switches its workers to an unprivileged user: keep the
+                        // capabilities that takes, forbid gaining more.
+                        securityContext: { allowPrivilegeEscalation: false },
+                    }],
+                },
+            },
+        },
+    };
+}
+
+export interface WorkerDeploymentArgs {
+    name: string;
+    namespace: string;
+    image: string;
+    env: EnvVar[];
+    /** The GUI-facing API tier, whose nodes are the only ones the data stores admit besides the public API. */
+    nodeTier: TierName;
+    searchCa?: SecretKeyRef;
+}
+
+export function workerDeployment(args: WorkerDeploymentArgs): DeploymentManifest {
+    const labels = tierLabels(args.name);
+    return {
+        metadata: { name: args.name, namespace: args.namespace, labels },
+        spec: {
+            replicas: 1,
+            selector: { matchLabels: selector(args.name) },
+            // Two copies of a worker would process the same jobs twice.
+            strategy: { type: "Recreate" },
+            template: {
+                metadata: { labels },
+                spec: {
+                    ...placement(args.nodeTier),
+                    automountServiceAccountToken: false,
+                    securityContext: POD_SECURITY,
+                    containers: [{
+                        name: args.name,
+                        image: args.image,
+                        env: args.env,
+                        resources: WORKER_POD_RESOURCES,
+                        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+                        volumeMounts: args.searchCa ? [{ name: "elastic-ca", mountPath: CA_MOUNT_PATH, readOnly: true }] : [],
+                    }],
+                    volumes: args.searchCa
+                        ? [{ name: "elastic-ca", secret: { secretName: args.searchCa.name, items: [{ key: args.searchCa.key, path: args.searchCa.key }] } }]
+                        : [],
+                },
+            },
+        },
+    };
+}
+
+export function nodePortService(tier: TierPlan, namespace: string): { metadata: Input.meta.v1.ObjectMeta; spec: Input.core.v1.ServiceSpec } {
+    return {
+        metadata: { name: tier.name, namespace, labels: tierLabels(tier.name) },
+        spec: {
+            type: "NodePort",
+            // Only nodes running a ready pod pass the load balancer's health check, and the
+            // client address survives.
+            externalTrafficPolicy: "Local",
+            selector: selector(tier.name),
+            ports: [{ name: "http", protocol: "TCP", port: 80, targetPort: "http", nodePort: tier.nodePort }],
+        },
+    };
+}
+
+export function podDisruptionBudget(component: string, namespace: string): { metadata: Input.meta.v1.ObjectMeta; spec: Input.policy.v1.PodDisruptionBudgetSpec } {
+    return {
+        metadata: { name: component, namespace, labels: tierLabels(component) },
+        spec: { maxUnavailable: 1, selector: { matchLabels: selector(component) } },
+    };
+}
+
+/** stdlib-only Python, so the job needs nothing but a pinned Python image. */
+export const INSTALL_SCRIPT = fs.readFileSync(path.join(__dirname, "install", "install.py"), "utf8");
+export const INSTALL_IMAGE = "python:3.12.8-alpine3.21";
+
+export interface InstallJobArgs {
+    namespace: string;
+    apiUrl: string;
+    adminEmail: string;
+    /** The release being installed: a new release replaces the job, which re-runs (and updates the schema). */
+    release: string;
+}
+
+export function installJob(args: InstallJobArgs): { metadata: Input.meta.v1.ObjectMeta; spec: Input.batch.v1.JobSpec } {
+    const labels = tierLabels("install");
+    return {
+        metadata: { name: `install-${args.release.replace(/\./g, "-")}`, namespace: args.namespace, labels },
+        spec: {
+            backoffLimit: 4,
+            activeDeadlineSeconds: 3600,
+            template: {
+                metadata: { labels },
+                spec: {
+                    restartPolicy: "Never",
+                    automountServiceAccountToken: false,
+                    securityContext: { ...POD_SECURITY, runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534 },
+                    containers: [{
+                        name: "install",
+                        image: INSTALL_IMAGE,
+                        command: ["python3", "-c", INSTALL_SCRIPT],
+                        env: [
+                            { name: "TRACARDI_API_URL", value: args.apiUrl },
+                            { name: "ADMIN_EMAIL", value: args.adminEmail },
+                            { name: "ADMIN_PASSWORD", valueFrom: { secretKeyRef: stackSecret("adminPassword") } },
+                            { name: "INSTALLATION_TOKEN", valueFrom: { secretKeyRef: stackSecret("installationToken") } },
+                        ],
+                        resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
+                        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                    }],
+                },
+            },
+        },
+    };
+}

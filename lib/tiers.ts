@@ -1,0 +1,50 @@
+import type { StackSpec } from "../stacks/schema";
+import type { ApiRole } from "./tracardiEnv";
+
+/** The clusters of servers a stack runs, derived from its spec. */
+
+export type TierName = "public-api" | "internal-api" | "api" | "gui";
+
+/** Who may reach a tier through its load balancers. */
+export type Exposure = "collector" | "trusted" | "collector-and-trusted";
+
+export interface TierPlan {
+    name: TierName;
+    kind: "api" | "gui";
+    /** API tiers only. */
+    role?: ApiRole;
+    instances: number;
+    instanceType: string;
+    /** gunicorn workers per API instance. */
+    workers?: number;
+    host: string;
+    /** Fixed NodePort the load balancers target. */
+    nodePort: number;
+    healthCheckPath: string;
+    exposure: Exposure;
+}
+
+export const NODE_PORTS: Record<TierName, number> = { "public-api": 30080, api: 30080, "internal-api": 30081, gui: 30082 };
+
+export function planTiers(spec: StackSpec): TierPlan[] {
+    const api = (name: TierName, role: ApiRole, tier: { instances: number; instanceType: string; workers: number },
+        host: string, exposure: Exposure): TierPlan => ({
+        name, kind: "api", role, ...tier, host, nodePort: NODE_PORTS[name], healthCheckPath: "/healthcheck", exposure,
+    });
+    const tiers = spec.internalApi
+        ? [
+            api("public-api", "collector", spec.publicApi, spec.dns.publicApiHost, "collector"),
+            api("internal-api", "gui-api", spec.internalApi, spec.dns.internalApiHost!, "trusted"),
+        ]
+        : [api("api", "collector-and-gui-api", spec.publicApi, spec.dns.publicApiHost, "collector-and-trusted")];
+    tiers.push({
+        name: "gui", kind: "gui", ...spec.gui, host: spec.dns.guiHost,
+        nodePort: NODE_PORTS.gui, healthCheckPath: "/", exposure: "trusted",
+    });
+    return tiers;
+}
+
+/** The API tier the GUI (and the operators' browsers) talk to. */
+export function guiApiTier(tiers: TierPlan[]): TierPlan {
+    return tiers.find((t) => t.role === "gui-api" || t.role === "collector-and-gui-api")!;
+}

@@ -1,0 +1,131 @@
+import type { WorkerImage } from "./releases";
+
+/**
+ * The environment of every Tracardi container, rendered from plain values so it can be tested
+ * exactly. Only variables Tracardi reads; booleans as its parser wants them (yes/no).
+ */
+
+export interface SecretKeyRef {
+    name: string;
+    key: string;
+}
+
+export type EnvVar =
+    | { name: string; value: string }
+    | { name: string; valueFrom: { secretKeyRef: SecretKeyRef } };
+
+/** The Kubernetes Secret holding the stack's own secrets, and its keys. */
+export const STACK_SECRET = "tracardi-secrets";
+export const SECRET_KEYS = {
+    installationToken: "INSTALLATION_TOKEN",
+    autoProfileMergingKey: "AUTO_PROFILE_MERGING",
+    mysqlPassword: "MYSQL_PASSWORD",
+    adminPassword: "ADMIN_PASSWORD",
+} as const;
+
+export const stackSecret = (key: keyof typeof SECRET_KEYS): SecretKeyRef => ({ name: STACK_SECRET, key: SECRET_KEYS[key] });
+
+/** How the API reaches Elasticsearch. */
+export interface SearchConnection {
+    /** Comma-separated host:port list (ELASTIC_HOST); empty when cloudId is used. */
+    hosts: string;
+    scheme: "https" | "http";
+    username?: string;
+    password?: SecretKeyRef;
+    /** Elastic Cloud deployment id, instead of hosts. */
+    cloudId?: string;
+    /** Secret with the CA that signed the cluster's HTTP certificate, mounted into the pods. */
+    ca?: SecretKeyRef;
+    shards: number;
+    replicas: number;
+}
+
+export interface DataEndpoints {
+    search: SearchConnection;
+    redis: { host: string; port: number };
+    /** Releases before 0.9 have no MySQL. */
+    mysql?: { host: string; port: number; username: string; database: string };
+}
+
+/** Where a mounted CA lands in the container. */
+export const CA_MOUNT_PATH = "/etc/tracardi/elastic-ca";
+
+/**
+ * What an API cluster is for. The Internet-facing cluster is always `collector`: its GUI API
+ * must stay closed, so its role is derived from the tier name and cannot be configured.
+ */
+export type ApiRole = "collector" | "gui-api" | "collector-and-gui-api";
+
+export const yesNo = (on: boolean): string => (on ? "yes" : "no");
+
+const plain = (name: string, value: string | number): EnvVar => ({ name, value: String(value) });
+const secret = (name: string, ref: SecretKeyRef): EnvVar => ({ name, valueFrom: { secretKeyRef: ref } });
+
+/** Connections to search, Redis and MySQL, and the stack secrets: shared by the API and the workers. */
+export function dataEnv(data: DataEndpoints): EnvVar[] {
+    const { search, redis, mysql } = data;
+    const env: EnvVar[] = [];
+    if (search.cloudId) {
+        env.push(plain("ELASTIC_CLOUD_ID", search.cloudId));
+    } else {
+        env.push(plain("ELASTIC_HOST", search.hosts), plain("ELASTIC_SCHEME", search.scheme));
+    }
+    if (search.username) {
+        env.push(plain("ELASTIC_HTTP_AUTH_USERNAME", search.username));
+    }
+    if (search.password) {
+        env.push(secret("ELASTIC_HTTP_AUTH_PASSWORD", search.password));
+    }
+    if (search.ca) {
+        env.push(plain("ELASTIC_CA_FILE", `${CA_MOUNT_PATH}/${search.ca.key}`));
+    }
+    // 0.9+ defaults to not verifying certificates.
+    env.push(
+        plain("ELASTIC_VERIFY_CERTS", yesNo(search.scheme === "https")),
+        plain("ELASTIC_INDEX_SHARDS", search.shards),
+        plain("ELASTIC_INDEX_REPLICAS", search.replicas),
+        plain("REDIS_HOST", redis.host),
+        plain("REDIS_PORT", redis.port),
+    );
+    if (mysql) {
+        env.push(
+            plain("MYSQL_HOST", mysql.host),
+            plain("MYSQL_PORT", mysql.port),
+            plain("MYSQL_USERNAME", mysql.username),
+            secret("MYSQL_PASSWORD", stackSecret("mysqlPassword")),
+            plain("MYSQL_DATABASE", mysql.database),
+            plain("MYSQL_SCHEMA", "mysql+aiomysql://"),
+        );
+    }
+    env.push(
+        secret("INSTALLATION_TOKEN", stackSecret("installationToken")),
+        secret("AUTO_PROFILE_MERGING", stackSecret("autoProfileMergingKey")),
+    );
+    return env;
+}
+
+export function apiEnv(role: ApiRole, workers: number, data: DataEndpoints): EnvVar[] {
+    const collector = role !== "gui-api";
+    return [
+        plain("EXPOSE_GUI_API", yesNo(role !== "collector")),
+        // Events collected from the Internet go to the production indices; the GUI picks its
+        // context per request (x-context header).
+        plain("PRODUCTION", yesNo(collector)),
+        plain("TRACK_DEBUG", "no"),
+        plain("API_DOCS", "no"),
+        plain("LOGGING_LEVEL", "WARNING"),
+        // gunicorn would otherwise count the node's CPUs, not the pod's share.
+        plain("WEB_CONCURRENCY", workers),
+        // Behind the load balancer the peer address is the balancer's.
+        plain("USE_X_FORWARDED_IP", "X-Forwarded-For"),
+        ...dataEnv(data),
+    ];
+}
+
+export function workerEnv(worker: WorkerImage, data: DataEndpoints): EnvVar[] {
+    return [
+        ...Object.entries(worker.env).map(([name, value]) => plain(name, value)),
+        plain("LOGGING_LEVEL", "WARNING"),
+        ...dataEnv(data),
+    ];
+}
