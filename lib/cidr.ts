@@ -7,7 +7,8 @@ export type CidrCheck = { ok: true } | { ok: false; reason: string };
  * (AWS refuses host bits), and never the whole address space.
  */
 export function checkTrustedCidr(cidr: string): CidrCheck {
-    if (!ipaddr.isValidCIDR(cidr)) {
+    // ipaddr also reads IPv4 inet_aton shorthands (10.0/16), which AWS refuses.
+    if (!ipaddr.isValidCIDR(cidr) || (ipaddr.IPv4.isValidCIDR(cidr) && !ipaddr.IPv4.isValidCIDRFourPartDecimal(cidr))) {
         return { ok: false, reason: "not an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/48" };
     }
     const [addr, prefix] = ipaddr.parseCIDR(cidr);

@@ -17,6 +17,10 @@ export const MAX_VPC_PREFIX = 19;
 
 /** Parses an IPv4 CIDR into its network address (as a 32-bit number) and prefix length. */
 export function parseIpv4Cidr(cidr: string): { base: number; prefix: number } {
+    // ipaddr also reads the inet_aton shorthands (10.0/16, 0x0a.0.0.0/16), which AWS refuses.
+    if (!ipaddr.IPv4.isValidCIDRFourPartDecimal(cidr)) {
+        throw new Error(`${cidr} is not an IPv4 CIDR written as four decimal numbers and a prefix`);
+    }
     const [addr, prefix] = ipaddr.IPv4.parseCIDR(cidr);
     const base = addr.toByteArray().reduce((acc, byte) => acc * 256 + byte, 0);
     return { base, prefix };

@@ -15,6 +15,8 @@ const ZONES = ["a", "b", "c", "d", "e", "f"].map((z) => `${REGION}${z}`);
 
 export interface RecordedResource {
     urn: string;
+    /** The id the mocks gave it (what other resources' inputs refer to). */
+    id: string;
     type: string;
     name: string;
     /** URN of the parent resource; undefined only for the stack's root component. */
@@ -25,6 +27,8 @@ export interface RecordedResource {
     dependsOn: string[];
     ignoreChanges: string[];
     inputs: Record<string, unknown>;
+    /** Provider reference (`<provider urn>::<id>`); empty for the default provider. */
+    provider: string;
     /** Input properties that were Pulumi secrets when registered. */
     secretInputs: string[];
 }
@@ -150,11 +154,11 @@ export const mocks: pulumi.runtime.Mocks = {
 };
 
 type RegisterRequest = {
-    getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getProtect(): boolean;
+    getType(): string; getName(): string; getProvider(): string; getParent(): string; getCustom(): boolean; getProtect(): boolean;
     getRetainondelete(): boolean; getDependenciesList(): string[]; getIgnorechangesList(): string[];
     getObject(): Parameters<typeof deserializeProperties>[0];
 };
-type Callback = (err: unknown, response?: { getUrn(): string }) => void;
+type Callback = (err: unknown, response?: { getUrn(): string; getId(): string }) => void;
 
 /** Dotted paths of the values that were marked secret in a serialized input object. */
 function secretPaths(value: unknown, path = ""): string[] {
@@ -195,10 +199,12 @@ export async function installMocks(stack: string, preview = false): Promise<void
         if (!err && response) {
             recorded.push({
                 urn: response.getUrn(),
+                id: response.getId(),
                 type: req.getType(),
                 name: req.getName(),
                 parent: req.getParent() || undefined,
                 custom: req.getCustom(),
+                provider: req.getProvider(),
                 protect: req.getProtect(),
                 retainOnDelete: req.getRetainondelete(),
                 dependsOn: req.getDependenciesList(),

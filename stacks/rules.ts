@@ -1,5 +1,10 @@
 import { checkTrustedCidr } from "../lib/cidr";
+import { instanceCapacity } from "../lib/instanceTypes";
+import { API_WORKER_MIB, apiPodResources } from "../lib/manifests";
 import { RELEASES } from "../lib/releases";
+
+/** Background workers every supported release runs beside the GUI-facing API. */
+const WORKERS_PER_RELEASE = Math.max(...Object.values(RELEASES).map((r) => r.workers.length));
 import type { ConfigProblem } from "./errors";
 import { dnsSchema, elasticsearchSchema } from "./schema";
 
@@ -56,6 +61,28 @@ export function crossFieldProblems(input: Plain): ConfigProblem[] {
             problem(`dns.${key}`, `is already used by dns.${other}`, "a host name of its own for each cluster");
         }
         seen.set(host, key);
+    }
+
+    for (const tierKey of ["publicApi", "internalApi"]) {
+        const node = instanceCapacity(str(`${tierKey}.instanceType`) ?? "");
+        const workers = int(`${tierKey}.workers`);
+        if (!node || workers === undefined) {
+            continue;
+        }
+        // The background workers run beside the GUI-facing API: internalApi, or publicApi alone.
+        const hostsWorkers = tierKey === "internalApi" || get("internalApi") === undefined;
+        let memoryMiB: number;
+        try {
+            memoryMiB = parseInt(apiPodResources(node, hostsWorkers ? WORKERS_PER_RELEASE : 0).limits.memory, 10);
+        } catch {
+            problem(`${tierKey}.instanceType`, "is too small for a Tracardi API server", "at least 2 vCPU and 4 GiB, such as c6i.large");
+            continue;
+        }
+        const fits = Math.floor(memoryMiB / API_WORKER_MIB);
+        if (workers > fits) {
+            problem(`${tierKey}.workers`, `needs about ${workers * API_WORKER_MIB} MiB; a ${str(`${tierKey}.instanceType`)} server leaves the API ${memoryMiB} MiB`,
+                `at most ${fits}, or a larger ${tierKey}.instanceType`);
+        }
     }
 
     const nodes = int("elasticsearch.nodes");

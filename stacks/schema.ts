@@ -82,12 +82,20 @@ export const kubernetesSchema = z.strictObject({
     systemNodes: z.int().min(1).max(10),
     systemInstanceType: ec2InstanceType,
     /** IAM role ARNs given cluster-admin through EKS access entries (the deployer has it already). */
-    adminRoleArns: z.array(pattern(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/,
+    adminRoleArns: z.array(pattern(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/,
         "is not an IAM role ARN", "arn:aws:iam::<account>:role/<name>")),
 });
 
 export const loadBalancersSchema = z.strictObject({
     perCluster: z.int().min(1).max(4),
+    /** Internal load balancers for the GUI and the GUI-facing API, for customers who reach the VPC privately. */
+    internal: z.boolean(),
+    /** WAF limit on requests per 5 minutes from one client IP to the public API (AWS allows 10 up; a page view sends several). */
+    wafRateLimit: z.int().min(100).max(2_000_000_000),
+    /** Serve Tracardi's widget bundles (`/uix/*`) on the public API. */
+    widgetPaths: z.boolean(),
+    /** Serve the consent endpoints (`GET /consents/type/enabled`, `POST /customer/consent`) on the public API. */
+    consentPaths: z.boolean(),
 });
 
 export const NAT_GATEWAY_MODES = ["perZone", "single"] as const;

@@ -28,8 +28,11 @@ def status():
     for attempt in range(1, ATTEMPTS + 1):
         try:
             return call("GET", "/install")
-        except urllib.error.HTTPError:
-            raise
+        except urllib.error.HTTPError as err:
+            if err.code < 500:
+                raise
+            print(f"waiting for {API} ({attempt}/{ATTEMPTS}): HTTP {err.code}", flush=True)
+            time.sleep(PAUSE)
         except OSError as err:  # connection refused, DNS not ready, timeouts
             print(f"waiting for {API} ({attempt}/{ATTEMPTS}): {err}", flush=True)
             time.sleep(PAUSE)

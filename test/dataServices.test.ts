@@ -1,0 +1,73 @@
+import * as assert from "assert";
+import type { StackPlan } from "../offline/harness";
+import type { RecordedResource } from "../offline/mocks";
+import { byName, ofType } from "../offline/query";
+import { planOf } from "./helpers/plans";
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Ids of the security groups of the API tiers' servers. */
+function apiServerGroups(plan: StackPlan, tiers: string[]): string[] {
+    return tiers.map((tier) => byName(plan.resources, `tracardi-${tier}-nodes`).id);
+}
+
+function ingressOf(plan: StackPlan, groupResource: RecordedResource): Obj[] {
+    const inline = (groupResource.inputs.ingress as Obj[] | undefined) ?? [];
+    const separate = ofType(plan.resources, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        .filter((r) => r.inputs.securityGroupId === groupResource.id).map((r) => r.inputs as Obj);
+    return [...inline, ...separate];
+}
+
+describe("data services", () => {
+    for (const [file, apiTiers] of [["Pulumi.prod.yaml", ["public-api", "internal-api"]], ["Pulumi.small.yaml", ["api"]]] as const) {
+        for (const [service, group, port] of [["Redis", "tracardi-redis-sg", 6379], ["MySQL", "tracardi-mysql-sg", 3306]] as const) {
+            it(`${file}: ${service} admits the API tiers' servers on ${port} and nothing else`, async () => {
+                const plan = await planOf(file);
+                const rules = ingressOf(plan, byName(plan.resources, group));
+                assert.deepStrictEqual(rules.map((r) => r.referencedSecurityGroupId).sort(), apiServerGroups(plan, [...apiTiers]).sort());
+                for (const rule of rules) {
+                    assert.deepStrictEqual([rule.ipProtocol, rule.fromPort, rule.toPort], ["tcp", port, port]);
+                    assert.strictEqual(rule.cidrIpv4, undefined);
+                    assert.strictEqual(rule.cidrIpv6, undefined);
+                }
+            });
+        }
+    }
+
+    it("Redis: a replica in another zone with automatic failover, encrypted at rest, in the data subnets, protected", async () => {
+        const plan = await planOf("Pulumi.prod.yaml");
+        const [redis] = ofType(plan.resources, "aws:elasticache/replicationGroup:ReplicationGroup");
+        const inputs = redis.inputs as Obj;
+        assert.strictEqual(inputs.numCacheClusters, 2);
+        assert.strictEqual(inputs.automaticFailoverEnabled, true);
+        assert.strictEqual(inputs.multiAzEnabled, true);
+        assert.strictEqual(inputs.atRestEncryptionEnabled, true);
+        // Tracardi's client has no TLS: documented, compensated by the security group.
+        assert.strictEqual(inputs.transitEncryptionEnabled, false);
+        assert.strictEqual(redis.protect, true);
+        const [subnets] = ofType(plan.resources, "aws:elasticache/subnetGroup:SubnetGroup");
+        const dataSubnets = plan.resources.filter((r) => r.type === "aws:ec2/subnet:Subnet" && /-data-\d$/.test(r.name)).map((r) => r.id);
+        assert.deepStrictEqual([...(subnets.inputs.subnetIds as string[])].sort(), dataSubnets.sort());
+    });
+
+    it("MySQL: Multi-AZ in production, encrypted, backed up, not public, protected twice", async () => {
+        const plan = await planOf("Pulumi.prod.yaml");
+        const [db] = ofType(plan.resources, "aws:rds/instance:Instance");
+        const inputs = db.inputs as Obj;
+        assert.strictEqual(inputs.multiAz, true);
+        assert.strictEqual(inputs.storageEncrypted, true);
+        assert.strictEqual(inputs.publiclyAccessible, false);
+        assert.strictEqual(inputs.deletionProtection, true);
+        assert.strictEqual(inputs.skipFinalSnapshot, false);
+        assert.strictEqual(inputs.backupRetentionPeriod, plan.spec.mysql.backupRetentionDays);
+        assert.strictEqual(db.protect, true);
+        assert.ok(db.secretInputs.includes("password"));
+    });
+
+    it("the minimal profile keeps MySQL in one zone but still protected", async () => {
+        const plan = await planOf("Pulumi.small.yaml");
+        const [db] = ofType(plan.resources, "aws:rds/instance:Instance");
+        assert.strictEqual((db.inputs as Obj).multiAz, false);
+        assert.strictEqual(db.protect, true);
+    });
+});
