@@ -3,6 +3,8 @@ import { deploy } from "./stacks/deploy";
 
 const { outputs } = deploy(runtimeConfig());
 
+/** https:// address of each cluster: public API, internal API and GUI (minimal: api and gui). */
+export const urls = outputs.urls;
 export const vpcId = outputs.vpcId;
 export const clusterName = outputs.clusterName;
 export const namespace = outputs.namespace;

@@ -346,7 +346,8 @@ export class Edge extends pulumi.ComponentResource {
                 internal,
                 subnets: args.publicSubnetIds,
                 securityGroups: [lbGroup.id],
-                ipAddressType: "ipv4",
+                // The public subnets have IPv6, so IPv6 clients and trusted IPv6 networks get in.
+                ipAddressType: "dualstack",
                 enableDeletionProtection: true,
                 dropInvalidHeaderFields: true,
                 accessLogs: { bucket: this.accessLogBucket, prefix: tier.name, enabled: true },
@@ -357,15 +358,17 @@ export class Edge extends pulumi.ComponentResource {
             if (shared.webAcl && openToInternet(tier.exposure)) {
                 new aws.wafv2.WebAclAssociation(`${prefix}-${index}-waf`, { resourceArn: lb.arn, webAclArn: shared.webAcl.arn }, parent);
             }
-            new aws.route53.Record(`${prefix}-${index}`, {
-                zoneId: shared.zoneId,
-                name: tier.host,
-                type: "A",
-                setIdentifier: `${tier.name}-${index}`,
-                // Equal weights spread clients; a load balancer without healthy targets drops out.
-                weightedRoutingPolicies: [{ weight: 100 }],
-                aliases: [{ name: lb.dnsName, zoneId: lb.zoneId, evaluateTargetHealth: true }],
-            }, parent);
+            for (const type of ["A", "AAAA"]) {
+                new aws.route53.Record(`${prefix}-${index}${type === "A" ? "" : "-v6"}`, {
+                    zoneId: shared.zoneId,
+                    name: tier.host,
+                    type,
+                    setIdentifier: `${tier.name}-${index}`,
+                    // Equal weights spread clients; a load balancer without healthy targets drops out.
+                    weightedRoutingPolicies: [{ weight: 100 }],
+                    aliases: [{ name: lb.dnsName, zoneId: lb.zoneId, evaluateTargetHealth: true }],
+                }, parent);
+            }
         }
     }
 

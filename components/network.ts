@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { named } from "../lib/tags";
-import { planSubnets, SubnetTier } from "../lib/subnets";
+import { ipv6Subnet, planSubnets, SubnetTier } from "../lib/subnets";
 
 export interface NetworkArgs {
     /** IPv4 range of the VPC, /16 to /19. */
@@ -46,6 +46,8 @@ export class Network extends pulumi.ComponentResource {
             cidrBlock: args.cidr,
             enableDnsHostnames: true,
             enableDnsSupport: true,
+            // Amazon's /56: public subnets take a /64 each so load balancers answer IPv6 clients.
+            assignGeneratedIpv6CidrBlock: true,
             tags: named(tags, `${name}-vpc`),
         }, parent);
         this.vpcId = vpc.id;
@@ -60,8 +62,10 @@ export class Network extends pulumi.ComponentResource {
             subnets[plan.tier].push(new aws.ec2.Subnet(subnetName, {
                 vpcId: vpc.id,
                 cidrBlock: plan.cidr,
+                ipv6CidrBlock: plan.tier === "public" ? vpc.ipv6CidrBlock.apply((block) => ipv6Subnet(block, plan.zoneIndex)) : undefined,
                 availabilityZone: this.zones[plan.zoneIndex],
                 mapPublicIpOnLaunch: false,
+                assignIpv6AddressOnCreation: false,
                 tags: named({ ...tags, "tracardi:subnet-tier": plan.tier }, subnetName),
             }, parent));
         }
@@ -74,7 +78,7 @@ export class Network extends pulumi.ComponentResource {
         const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: named(tags, `${name}-igw`) }, parent);
         const publicRoutes = new aws.ec2.RouteTable(`${name}-public-rt`, {
             vpcId: vpc.id,
-            routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
+            routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }, { ipv6CidrBlock: "::/0", gatewayId: igw.id }],
             tags: named(tags, `${name}-public`),
         }, parent);
         subnets.public.forEach((subnet, i) => new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, {

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { SECRET_NAMES, SECRET_SETTINGS, SecretName } from "../stacks/secrets";
+import { GENERATED_SECRET_NAMES, GeneratedSecretName, SECRET_SETTINGS, SecretName } from "../stacks/secrets";
 
 export interface StackSecretsArgs {
-    /** Values from secret config; every other secret is generated. */
+    /** Values from secret config; every other secret the stack can generate is generated. */
     given: Partial<Record<SecretName, pulumi.Output<string>>>;
 }
 
@@ -15,12 +15,12 @@ const GENERATED_LENGTH = 32;
  * stack's state. Every value is a Pulumi secret.
  */
 export class StackSecrets extends pulumi.ComponentResource {
-    readonly values: Record<SecretName, pulumi.Output<string>>;
+    readonly values: Record<GeneratedSecretName, pulumi.Output<string>>;
 
     constructor(name: string, args: StackSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracardi:secrets:StackSecrets", name, {}, opts);
-        const values = {} as Record<SecretName, pulumi.Output<string>>;
-        for (const secretName of SECRET_NAMES) {
+        const values = {} as Record<GeneratedSecretName, pulumi.Output<string>>;
+        for (const secretName of GENERATED_SECRET_NAMES) {
             const given = args.given[secretName];
             values[secretName] = given
                 ? pulumi.secret(given)

@@ -3,17 +3,20 @@ import { isIpv6Cidr } from "../lib/cidr";
 import { TIER_LABEL } from "../lib/manifests";
 import { stackNames } from "../lib/naming";
 import { RELEASES } from "../lib/releases";
-import { eckSearchConnection } from "../lib/search";
+import { searchConnection } from "../lib/search";
 import { baseTags } from "../lib/tags";
 import { planTiers, TierName, TierPlan } from "../lib/tiers";
 import type { DataEndpoints } from "../lib/tracardiEnv";
 import type { StackSpec } from "../stacks/schema";
 import type { SecretName } from "../stacks/secrets";
+import { Edge } from "./edge";
 import { EksCluster } from "./eksCluster";
+import { ExternalSearch } from "./externalSearch";
 import { Mysql } from "./mysql";
 import { Network } from "./network";
 import { NodeGroup } from "./nodeGroup";
 import { Redis } from "./redis";
+import { EckSearchCluster } from "./searchCluster";
 import { StackSecrets } from "./stackSecrets";
 import { TracardiWorkloads } from "./tracardiWorkloads";
 
@@ -33,6 +36,7 @@ export class TracardiDeployment extends pulumi.ComponentResource {
     readonly nodeGroups: Partial<Record<TierName, NodeGroup>>;
     readonly secrets: StackSecrets;
     readonly workloads: TracardiWorkloads;
+    readonly edge: Edge;
 
     constructor(name: string, args: TracardiDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracardi:index:Deployment", name, {}, opts);
@@ -102,7 +106,7 @@ export class TracardiDeployment extends pulumi.ComponentResource {
             }, parent)
             : undefined;
 
-        const search = eckSearchConnection(spec.elasticsearch.nodes);
+        const search = searchConnection(spec.elasticsearch, args.givenSecrets.elasticsearchCa !== undefined);
         const data: pulumi.Output<DataEndpoints> = pulumi.all([redis.host, mysql?.host]).apply(([redisHost, mysqlHost]) => ({
             search,
             redis: { host: redisHost, port: redis.port },
@@ -120,6 +124,58 @@ export class TracardiDeployment extends pulumi.ComponentResource {
             dependsOn: [...Object.values(this.nodeGroups), ...this.eks.addons],
         }, parent);
 
-        this.registerOutputs({ vpcId, clusterName: this.eks.clusterName });
+        // Search lives in the workloads' namespace, whose pods mount its CA and password Secrets,
+        // so it follows the namespace; the pods wait for those Secrets to exist before they start.
+        if (spec.elasticsearch.provider === "eck") {
+            new EckSearchCluster(`${name}-search`, {
+                provider: this.eks.provider,
+                namespace: this.workloads.namespace,
+                clusterName: this.eks.clusterName,
+                nodeRoleArn: this.eks.nodeRoleArn,
+                clusterSecurityGroupId: this.eks.clusterSecurityGroupId,
+                oidcProviderArn: this.eks.oidcProviderArn,
+                oidcIssuerUrl: this.eks.oidcIssuerUrl,
+                vpcId,
+                subnetIds: subnetIds.data,
+                version: spec.elasticsearch.version,
+                nodes: spec.elasticsearch.nodes,
+                instanceType: spec.elasticsearch.instanceType,
+                volumeGiB: spec.elasticsearch.volumeGiB,
+                clients: [...this.tiers.filter((t) => t.kind === "api").map((t) => t.name), ...release.workers.map((w) => w.name)],
+                dependsOn: this.eks.addons,
+                tags,
+            }, parent);
+        } else {
+            new ExternalSearch(`${name}-search`, {
+                provider: this.eks.provider,
+                namespace: this.workloads.namespace,
+                password: args.givenSecrets.elasticsearchPassword!,
+                ca: args.givenSecrets.elasticsearchCa,
+            }, parent);
+        }
+
+        this.edge = new Edge(`${name}-edge`, {
+            vpcId,
+            publicSubnetIds: subnetIds.public,
+            tiers: this.tiers.map((tier) => ({
+                name: tier.name,
+                host: tier.host,
+                nodePort: tier.nodePort,
+                healthCheckPath: tier.healthCheckPath,
+                autoScalingGroupName: this.nodeGroups[tier.name]!.autoScalingGroupName,
+                serverSecurityGroupId: this.nodeGroups[tier.name]!.securityGroupId,
+                exposure: tier.exposure,
+            })),
+            perCluster: spec.loadBalancers.perCluster,
+            trustedCidrs: spec.trustedCidrs,
+            zone: spec.dns.zone,
+            certificateArn: spec.dns.certificateArn,
+            internal: spec.loadBalancers.internal,
+            wafRateLimit: spec.loadBalancers.wafRateLimit,
+            optionalCollectorPaths: { widget: spec.loadBalancers.widgetPaths, consent: spec.loadBalancers.consentPaths },
+            tags,
+        }, parent);
+
+        this.registerOutputs({ vpcId, clusterName: this.eks.clusterName, urls: this.edge.urls });
     }
 }

@@ -7,7 +7,7 @@ import {
 import type { TracardiRelease } from "../lib/releases";
 import { guiApiTier, TierPlan } from "../lib/tiers";
 import { apiEnv, DataEndpoints, SECRET_KEYS, STACK_SECRET, workerEnv } from "../lib/tracardiEnv";
-import type { SecretName } from "../stacks/secrets";
+import type { GeneratedSecretName } from "../stacks/secrets";
 
 export interface TracardiWorkloadsArgs {
     provider: k8s.Provider;
@@ -15,7 +15,7 @@ export interface TracardiWorkloadsArgs {
     release: TracardiRelease;
     tiers: TierPlan[];
     data: pulumi.Input<DataEndpoints>;
-    secrets: Record<SecretName, pulumi.Output<string>>;
+    secrets: Record<GeneratedSecretName, pulumi.Output<string>>;
     adminEmail: string;
     /** What must be up before any pod starts (node groups, CoreDNS, the search cluster). */
     dependsOn: pulumi.Input<pulumi.Resource>[];
@@ -47,7 +47,7 @@ export class TracardiWorkloads extends pulumi.ComponentResource {
         const secret = new k8s.core.v1.Secret(`${name}-secrets`, {
             metadata: { name: STACK_SECRET, namespace: args.namespace },
             type: "Opaque",
-            stringData: Object.fromEntries((Object.keys(SECRET_KEYS) as SecretName[])
+            stringData: Object.fromEntries((Object.keys(SECRET_KEYS) as GeneratedSecretName[])
                 .map((key) => [SECRET_KEYS[key], args.secrets[key]])),
         }, inNamespace);
         const ready = { ...options, dependsOn: [namespace, secret] };

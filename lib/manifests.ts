@@ -83,6 +83,28 @@ const DRAIN = { preStop: { exec: { command: ["sleep", "15"] } } };
 
 const POD_SECURITY = { seccompProfile: { type: "RuntimeDefault" } };
 
+/** The search cluster's CA, where ELASTIC_CA_FILE points. */
+function caVolumes(ca: SecretKeyRef | undefined): Input.core.v1.Volume[] {
+    return ca ? [{ name: "elastic-ca", secret: { secretName: ca.name, items: [{ key: ca.key, path: ca.key }] } }] : [];
+}
+
+function caMounts(ca: SecretKeyRef | undefined): Input.core.v1.VolumeMount[] {
+    return ca ? [{ name: "elastic-ca", mountPath: CA_MOUNT_PATH, readOnly: true }] : [];
+}
+
+/** Deployment skeleton shared by every tier: labels, selector, update strategy. */
+function deployment(name: string, namespace: string, replicas: number, strategy: Input.apps.v1.DeploymentStrategy,
+    pod: Input.core.v1.PodSpec): DeploymentManifest {
+    const labels = tierLabels(name);
+    return {
+        metadata: { name, namespace, labels },
+        spec: { replicas, selector: { matchLabels: selector(name) }, strategy, template: { metadata: { labels }, spec: pod } },
+    };
+}
+
+// One pod per server leaves no room to surge: replace one pod at a time.
+const ONE_AT_A_TIME = { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } };
+
 export interface ApiDeploymentArgs {
     tier: TierPlan;
     namespace: string;
@@ -95,99 +117,72 @@ export interface ApiDeploymentArgs {
 
 export function apiDeployment(args: ApiDeploymentArgs): DeploymentManifest {
     const { tier } = args;
-    const labels = tierLabels(tier.name);
-    return {
-        metadata: { name: tier.name, namespace: args.namespace, labels },
-        spec: {
-            replicas: tier.instances,
-            selector: { matchLabels: selector(tier.name) },
-            // One pod per server leaves no room to surge: replace one pod at a time.
-            strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
-            template: {
-                metadata: { labels },
-                spec: {
-                    ...placement(tier.name),
-                    affinity: {
-                        podAntiAffinity: {
-                            requiredDuringSchedulingIgnoredDuringExecution: [{
-                                labelSelector: { matchLabels: selector(tier.name) },
-                                topologyKey: "kubernetes.io/hostname",
-                            }],
-                        },
-                    },
-                    // Anti-affinity is the hard rule; zone balance is best effort so a lost zone
-                    // never blocks rescheduling elsewhere.
-                    topologySpreadConstraints: [{
-                        maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway",
-                        labelSelector: { matchLabels: selector(tier.name) },
-                    }],
-                    automountServiceAccountToken: false,
-                    securityContext: POD_SECURITY,
-                    terminationGracePeriodSeconds: 45,
-                    containers: [{
-                        name: "api",
-                        image: args.image,
-                        ports: [{ name: "http", containerPort: 80, protocol: "TCP" }],
-                        env: args.env,
-                        resources: args.resources,
-                        ...probes("/healthcheck"),
-                        lifecycle: DRAIN,
-                        securityContext: {
-                            allowPrivilegeEscalation: false,
-                            capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] },
-                        },
-                        volumeMounts: args.searchCa ? [{ name: "elastic-ca", mountPath: CA_MOUNT_PATH, readOnly: true }] : [],
-                    }],
-                    volumes: args.searchCa
-                        ? [{ name: "elastic-ca", secret: { secretName: args.searchCa.name, items: [{ key: args.searchCa.key, path: args.searchCa.key }] } }]
-                        : [],
-                },
+    return deployment(tier.name, args.namespace, tier.instances, ONE_AT_A_TIME, {
+        ...placement(tier.name),
+        affinity: {
+            podAntiAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: [{
+                    labelSelector: { matchLabels: selector(tier.name) },
+                    topologyKey: "kubernetes.io/hostname",
+                }],
             },
         },
+        topologySpreadConstraints: [zoneSpread(tier.name)],
+        automountServiceAccountToken: false,
+        securityContext: POD_SECURITY,
+        terminationGracePeriodSeconds: 45,
+        containers: [{
+            name: "api",
+            image: args.image,
+            ports: [{ name: "http", containerPort: 80, protocol: "TCP" }],
+            env: args.env,
+            resources: args.resources,
+            ...probes("/healthcheck"),
+            lifecycle: DRAIN,
+            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] } },
+            volumeMounts: caMounts(args.searchCa),
+        }],
+        volumes: caVolumes(args.searchCa),
+    });
+}
+
+/**
+ * Anti-affinity is the hard rule for the API; zone balance is best effort so a lost zone never
+ * blocks rescheduling elsewhere.
+ */
+function zoneSpread(name: string): Input.core.v1.TopologySpreadConstraint {
+    return {
+        maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway",
+        labelSelector: { matchLabels: selector(name) },
     };
 }
 
 export function guiDeployment(tier: TierPlan, namespace: string, image: string): DeploymentManifest {
-    const labels = tierLabels(tier.name);
-    return {
-        metadata: { name: tier.name, namespace, labels },
-        spec: {
-            replicas: tier.instances,
-            selector: { matchLabels: selector(tier.name) },
-            strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
-            template: {
-                metadata: { labels },
-                spec: {
-                    ...placement(tier.name),
-                    affinity: {
-                        podAntiAffinity: {
-                            preferredDuringSchedulingIgnoredDuringExecution: [{
-                                weight: 100,
-                                podAffinityTerm: { labelSelector: { matchLabels: selector(tier.name) }, topologyKey: "kubernetes.io/hostname" },
-                            }],
-                        },
-                    },
-                    topologySpreadConstraints: [{
-                        maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway",
-                        labelSelector: { matchLabels: selector(tier.name) },
-                    }],
-                    automountServiceAccountToken: false,
-                    securityContext: POD_SECURITY,
-                    containers: [{
-                        name: "gui",
-                        image,
-                        ports: [{ name: "http", containerPort: 80, protocol: "TCP" }],
-                        resources: GUI_RESOURCES,
-                        ...probes("/"),
-                        lifecycle: DRAIN,
-                        // nginx's master switches its workers to an unprivileged user: keep the
-                        // capabilities that takes, forbid gaining more.
-                        securityContext: { allowPrivilegeEscalation: false },
-                    }],
-                },
+    return deployment(tier.name, namespace, tier.instances, ONE_AT_A_TIME, {
+        ...placement(tier.name),
+        affinity: {
+            podAntiAffinity: {
+                preferredDuringSchedulingIgnoredDuringExecution: [{
+                    weight: 100,
+                    podAffinityTerm: { labelSelector: { matchLabels: selector(tier.name) }, topologyKey: "kubernetes.io/hostname" },
+                }],
             },
         },
-    };
+        topologySpreadConstraints: [zoneSpread(tier.name)],
+        automountServiceAccountToken: false,
+        securityContext: POD_SECURITY,
+        containers: [{
+            name: "gui",
+            image,
+            ports: [{ name: "http", containerPort: 80, protocol: "TCP" }],
+            resources: GUI_RESOURCES,
+            ...probes("/"),
+            lifecycle: DRAIN,
+            // nginx's master switches its workers to an unprivileged user: keep the capabilities
+            // that takes, forbid gaining more.
+            securityContext: { allowPrivilegeEscalation: false },
+        }],
+    });
 }
 
 export interface WorkerDeploymentArgs {
@@ -201,35 +196,21 @@ export interface WorkerDeploymentArgs {
 }
 
 export function workerDeployment(args: WorkerDeploymentArgs): DeploymentManifest {
-    const labels = tierLabels(args.name);
-    return {
-        metadata: { name: args.name, namespace: args.namespace, labels },
-        spec: {
-            replicas: 1,
-            selector: { matchLabels: selector(args.name) },
-            // Two copies of a worker would process the same jobs twice.
-            strategy: { type: "Recreate" },
-            template: {
-                metadata: { labels },
-                spec: {
-                    ...placement(args.nodeTier),
-                    automountServiceAccountToken: false,
-                    securityContext: POD_SECURITY,
-                    containers: [{
-                        name: args.name,
-                        image: args.image,
-                        env: args.env,
-                        resources: WORKER_POD_RESOURCES,
-                        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
-                        volumeMounts: args.searchCa ? [{ name: "elastic-ca", mountPath: CA_MOUNT_PATH, readOnly: true }] : [],
-                    }],
-                    volumes: args.searchCa
-                        ? [{ name: "elastic-ca", secret: { secretName: args.searchCa.name, items: [{ key: args.searchCa.key, path: args.searchCa.key }] } }]
-                        : [],
-                },
-            },
-        },
-    };
+    // Two copies of a worker would process the same jobs twice.
+    return deployment(args.name, args.namespace, 1, { type: "Recreate" }, {
+        ...placement(args.nodeTier),
+        automountServiceAccountToken: false,
+        securityContext: POD_SECURITY,
+        containers: [{
+            name: args.name,
+            image: args.image,
+            env: args.env,
+            resources: WORKER_POD_RESOURCES,
+            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+            volumeMounts: caMounts(args.searchCa),
+        }],
+        volumes: caVolumes(args.searchCa),
+    });
 }
 
 export function nodePortService(tier: TierPlan, namespace: string): { metadata: Input.meta.v1.ObjectMeta; spec: Input.core.v1.ServiceSpec } {

@@ -3,6 +3,12 @@ import type { SearchConnection } from "./tracardiEnv";
 /** Name of the Elasticsearch resource; ECK derives its service and secret names from it. */
 export const SEARCH_CLUSTER_NAME = "tracardi";
 
+/** Tracardi's default; shards cannot change after installation. */
+export const INDEX_SHARDS = 3;
+
+/** One copy of every shard on another node (and, with zone awareness, in another zone) once there are two. */
+export const indexReplicas = (nodes: number): number => (nodes >= 2 ? 1 : 0);
+
 /**
  * How the API reaches an ECK-managed cluster in its own namespace: the operator's HTTP service
  * over TLS signed by the operator's CA, as the built-in `elastic` user.
@@ -14,9 +20,71 @@ export function eckSearchConnection(nodes: number, name = SEARCH_CLUSTER_NAME): 
         username: "elastic",
         password: { name: `${name}-es-elastic-user`, key: "elastic" },
         ca: { name: `${name}-es-http-certs-public`, key: "ca.crt" },
-        // Tracardi's default; shards cannot change after installation.
-        shards: 3,
-        // One copy of every shard on another node (and, with zone awareness, in another zone).
-        replicas: nodes >= 2 ? 1 : 0,
+        shards: INDEX_SHARDS,
+        replicas: indexReplicas(nodes),
     };
+}
+
+/** The Secret the stack creates in the workloads' namespace for an external cluster, and its keys. */
+export const EXTERNAL_SEARCH_SECRET = { name: "tracardi-elasticsearch", passwordKey: "password", caKey: "ca.crt" } as const;
+
+export interface ExternalSearchSpec {
+    hosts?: string[];
+    cloudId?: string;
+    username?: string;
+    /** Data nodes of the external cluster: decides the replica count. */
+    nodes: number;
+}
+
+/** How the API reaches an existing cluster: its HTTPS endpoints or Elastic Cloud id, verified, with a password from a Secret. */
+export function externalSearchConnection(es: ExternalSearchSpec, withCa: boolean): SearchConnection {
+    const secret = EXTERNAL_SEARCH_SECRET;
+    return {
+        hosts: (es.hosts ?? []).map(hostAndPort).join(","),
+        scheme: "https",
+        username: es.username,
+        password: { name: secret.name, key: secret.passwordKey },
+        cloudId: es.cloudId,
+        ca: withCa ? { name: secret.name, key: secret.caKey } : undefined,
+        shards: INDEX_SHARDS,
+        replicas: indexReplicas(es.nodes),
+    };
+}
+
+/** The connection for `elasticsearch.provider`: what the API environment is rendered from. */
+export function searchConnection(es: ExternalSearchSpec & { provider: "eck" | "external" }, withCa: boolean): SearchConnection {
+    return es.provider === "eck" ? eckSearchConnection(es.nodes) : externalSearchConnection(es, withCa);
+}
+
+const ENDPOINT = /^https:\/\/([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*):(\d{1,5})\/?$/i;
+
+/** What is wrong with an external endpoint (`https://host:port`), or undefined when it is fine. */
+export function endpointProblem(value: string): string | undefined {
+    if (/^http:\/\//i.test(value)) {
+        return "is plain http: the password and the data would cross the network unencrypted";
+    }
+    if (/^https:\/\/[^/]*@/i.test(value)) {
+        return "carries credentials: give the user in elasticsearch.username and the password as the secret tracardi:elasticsearchPassword";
+    }
+    const match = ENDPOINT.exec(value);
+    if (!match) {
+        return "is not an https URL of a host and a port";
+    }
+    const port = Number(match[5]);
+    return port >= 1 && port <= 65535 ? undefined : `has port ${port}, outside 1 to 65535`;
+}
+
+/** `https://host:port` -> `host:port`, as ELASTIC_HOST lists them (the scheme goes in ELASTIC_SCHEME). */
+function hostAndPort(endpoint: string): string {
+    const match = ENDPOINT.exec(endpoint);
+    if (!match) {
+        throw new RangeError(`${endpoint}: ${endpointProblem(endpoint)}`);
+    }
+    return `${match[1].toLowerCase()}:${Number(match[5])}`;
+}
+
+/** An Elastic Cloud id: `<deployment name>:<base64 of host$elasticsearch-id$kibana-id>`. */
+export function isElasticCloudId(value: string): boolean {
+    const match = /^([^:\s]+):([A-Za-z0-9+/]+={0,2})$/.exec(value);
+    return match !== null && /^[^$\s]+\$[^$\s]+/.test(Buffer.from(match[2], "base64").toString("utf8"));
 }

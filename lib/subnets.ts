@@ -66,3 +66,23 @@ export function planSubnets(vpcCidr: string, zoneCount: number): SubnetPlan[] {
     }
     return plans;
 }
+
+/**
+ * The index-th /64 of the VPC's Amazon-provided IPv6 block (a /56): public subnets take one each
+ * so the load balancers can answer IPv6 clients, trusted operators' networks among them.
+ */
+export function ipv6Subnet(vpcIpv6Cidr: string, index: number): string {
+    const [addr, prefix] = ipaddr.IPv6.parseCIDR(vpcIpv6Cidr);
+    if (prefix > 64 || !Number.isInteger(index) || index < 0 || index >= 2 ** (64 - prefix)) {
+        throw new RangeError(`no /64 number ${index} in ${vpcIpv6Cidr}`);
+    }
+    const parts = addr.parts.slice();
+    // The /64 index lives in the bits between the prefix and 64: parts[0..3] hold bits 0-63.
+    let carry = index;
+    for (let i = 3; i >= 0 && carry > 0; i--) {
+        const sum = parts[i] + carry;
+        parts[i] = sum % 0x10000;
+        carry = Math.floor(sum / 0x10000);
+    }
+    return `${new ipaddr.IPv6([...parts.slice(0, 4), 0, 0, 0, 0]).toString()}/64`;
+}

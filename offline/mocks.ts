@@ -66,6 +66,8 @@ function computed(type: string, name: string, inputs: Record<string, unknown>): 
     const id = shortId(name);
     const arn = (service: string, resource: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
     switch (type) {
+        case "aws:ec2/vpc:Vpc":
+            return inputs.assignGeneratedIpv6CidrBlock ? { ipv6CidrBlock: "2600:1f18:abc:de00::/56" } : {};
         case "aws:eks/cluster:Cluster":
             return {
                 arn: arn("eks", `cluster/${inputs.name ?? name}`),

@@ -73,17 +73,17 @@ function typeChecks(type: string, props: Record<string, unknown>) {
 }
 
 /**
- * Outputs as the engine hands them to stack policies: what the mocks returned for the resource
+ * Outputs as the engine hands them to stack policies: what the mocks return for the resource
  * (its inputs plus the values AWS would compute) and its id. Components have no outputs of note.
  */
 async function outputsOf(resource: RecordedResource): Promise<Record<string, unknown>> {
     if (!resource.custom) {
         return resource.inputs;
     }
-    const { id, state } = await Promise.resolve(mocks.newResource({
-        type: resource.type, name: resource.name, inputs: resource.inputs, custom: true, provider: "",
+    const { state } = await Promise.resolve(mocks.newResource({
+        type: resource.type, name: resource.name, inputs: resource.inputs, custom: true, provider: resource.provider,
     }));
-    return { ...state, id };
+    return { ...state, id: resource.id };
 }
 
 async function stackResources(resources: RecordedResource[]): Promise<PolicyResource[]> {

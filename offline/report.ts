@@ -1,5 +1,7 @@
 import type { StackPlan } from "./harness";
 import type { RecordedResource } from "./mocks";
+import { exposureMatrix, renderExposureMatrix } from "../lib/exposure";
+import { planTiers } from "../lib/tiers";
 import { owningComponent } from "./query";
 
 /** The plan as people read it: what runs where, who reaches it, and what gets created. */
@@ -54,6 +56,44 @@ export function countsByComponent(resources: RecordedResource[]): Map<string, nu
     return counts;
 }
 
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Node groups as created: tier label, instance type, servers, zones. */
+export function nodeGroupRows(resources: RecordedResource[]): string[][] {
+    return resources.filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup").map((r) => {
+        const inputs = r.inputs as Obj;
+        return [inputs.labels?.["tracardi.io/tier"] ?? r.name, inputs.instanceTypes.join(","), String(inputs.scalingConfig.desiredSize),
+            String(inputs.subnetIds.length), (inputs.taints as Obj[]).length ? "tier only" : "any pod"];
+    });
+}
+
+/** Deployments as created: replicas, image and the switches that make a tier what it is. */
+export function workloadRows(resources: RecordedResource[]): string[][] {
+    return resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment").map((r) => {
+        const spec = r.inputs.spec as Obj;
+        const container = spec.template.spec.containers[0];
+        const env = Object.fromEntries(((container.env ?? []) as Obj[]).filter((e) => "value" in e).map((e) => [e.name, e.value]));
+        const flags = ["EXPOSE_GUI_API", "PRODUCTION", "WEB_CONCURRENCY"].filter((k) => k in env).map((k) => `${k}=${env[k]}`);
+        return [(r.inputs.metadata as Obj).name, String(spec.replicas), container.image, flags.join(" ") || "-"];
+    });
+}
+
+/** Managed data services as created. */
+export function dataRows(resources: RecordedResource[]): string[][] {
+    const rows: string[][] = [];
+    for (const r of resources) {
+        const inputs = r.inputs as Obj;
+        if (r.type === "aws:elasticache/replicationGroup:ReplicationGroup") {
+            rows.push(["Redis (ElastiCache)", `${inputs.numCacheClusters} x ${inputs.nodeType}`,
+                `failover ${inputs.automaticFailoverEnabled ? "on" : "off"}, encrypted at rest, no TLS (Tracardi's client)`, r.protect ? "protected" : "-"]);
+        } else if (r.type === "aws:rds/instance:Instance") {
+            rows.push([`MySQL ${inputs.engineVersion} (RDS)`, `${inputs.instanceClass}, ${inputs.allocatedStorage} GiB`,
+                `${inputs.multiAz ? "Multi-AZ" : "single zone"}, encrypted, backups ${inputs.backupRetentionPeriod} days`, r.protect ? "protected" : "-"]);
+        }
+    }
+    return rows;
+}
+
 function table(rows: string[][]): string {
     const widths = rows[0].map((_, col) => Math.max(...rows.map((r) => r[col].length)));
     return rows.map((r) => r.map((cell, col) => cell.padEnd(widths[col])).join("  ").trimEnd()).join("\n");
@@ -70,6 +110,15 @@ export function renderPlan(plan: StackPlan): string {
         "",
         table([["tier", "instances", "instance type", "host", "reachable from"],
             ...tiers.map((t) => [t.tier, String(t.instances), t.instanceType, t.host, t.reachableFrom])]),
+        "",
+        table([["node group", "instance type", "servers", "zones", "runs"], ...nodeGroupRows(plan.resources)]),
+        "",
+        table([["workload", "replicas", "image", "switches"], ...workloadRows(plan.resources)]),
+        "",
+        table([["data service", "size", "resilience", "deletion"], ...dataRows(plan.resources)]),
+        "",
+        renderExposureMatrix(exposureMatrix(planTiers(spec), spec.trustedCidrs,
+            { widget: spec.loadBalancers.widgetPaths, consent: spec.loadBalancers.consentPaths }), spec.trustedCidrs),
         "",
         table([["component", "resources"], ...[...counts].map(([k, n]) => [k, String(n)])]),
         `${custom} cloud resources in ${plan.resources.length - custom} components`,

@@ -22,6 +22,7 @@ export function deploy(config: RawConfig, stack = pulumi.getStack()): Deployed {
         spec,
         deployment,
         outputs: {
+            urls: pulumi.output(deployment.edge.urls),
             vpcId: deployment.network.vpcId,
             clusterName: deployment.eks.clusterName,
             namespace: deployment.workloads.namespace,

@@ -1,5 +1,6 @@
 import { checkTrustedCidr } from "../lib/cidr";
 import { instanceCapacity } from "../lib/instanceTypes";
+import { searchPodResources } from "../lib/elasticsearch";
 import { API_WORKER_MIB, apiPodResources } from "../lib/manifests";
 import { RELEASES } from "../lib/releases";
 
@@ -85,8 +86,10 @@ export function crossFieldProblems(input: Plain): ConfigProblem[] {
         }
     }
 
+    const provider = str("elasticsearch.provider");
     const nodes = int("elasticsearch.nodes");
-    if (nodes !== undefined && nodes % 2 === 0) {
+    // The masters of an external cluster are its operator's business.
+    if (nodes !== undefined && nodes % 2 === 0 && provider !== "external") {
         problem("elasticsearch.nodes", "is even: an even number of masters tolerates no more failures than one node fewer",
             "an odd number such as 3");
     }
@@ -98,8 +101,12 @@ export function crossFieldProblems(input: Plain): ConfigProblem[] {
         if (major > maxMajor || (major === maxMajor && minor > maxMinor)) {
             problem("elasticsearch.version", `is newer than Tracardi ${release.tag} supports`,
                 `Elasticsearch 7.x up to ${release.maxElasticsearch}.x`);
+        } else if (provider === "eck" && (major < 8 || (major === 8 && minor < 1))) {
+            problem("elasticsearch.version", "is older than 8.1: the S3 snapshots authenticate with the search nodes' service account, " +
+                "which Elasticsearch supports from 8.1", `8.1.0 up to ${release.maxElasticsearch}.x`);
         }
     }
+    problems.push(...searchProviderProblems(provider, get, str));
 
     if (get("profile") === "production") {
         const atLeast = (path: string, min: number, why: string) => {
@@ -143,6 +150,47 @@ export function crossFieldProblems(input: Plain): ConfigProblem[] {
         if (get("dns.internalApiHost") !== undefined) {
             problem("dns.internalApiHost", "is not used: in the minimal profile the GUI talks to dns.publicApiHost",
                 "remove the key, or use the production profile");
+        }
+    }
+    return problems;
+}
+
+const EXTERNAL_ONLY = ["hosts", "cloudId", "username"];
+
+/** Keys that belong to one provider only, and the servers ECK needs. */
+function searchProviderProblems(provider: string | undefined, get: (path: string) => unknown,
+    str: (path: string) => string | undefined): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const problem = (key: string, reason: string, allowed: string) => problems.push({ key, reason, given: get(key), allowed });
+    if (provider === "eck") {
+        for (const key of EXTERNAL_ONLY.filter((k) => get(`elasticsearch.${k}`) !== undefined)) {
+            problem(`elasticsearch.${key}`, "is only read with elasticsearch.provider external: the API reaches the ECK cluster through its own service",
+                "remove it, or set elasticsearch.provider to external");
+        }
+        const instanceType = str("elasticsearch.instanceType");
+        const node = instanceCapacity(instanceType ?? "");
+        if (node) {
+            try {
+                searchPodResources(node);
+            } catch {
+                problem("elasticsearch.instanceType", `is too small for an Elasticsearch node (${node.memoryMiB} MiB)`,
+                    "at least 4 GiB of memory; a memory-optimised type such as r6i.large");
+            }
+        }
+    } else if (provider === "external") {
+        const hosts = get("elasticsearch.hosts");
+        const hasHosts = Array.isArray(hosts) && hosts.length > 0;
+        const hasCloudId = get("elasticsearch.cloudId") !== undefined;
+        if (!hasHosts && !hasCloudId) {
+            problem("elasticsearch.hosts", "is required with elasticsearch.provider external, unless elasticsearch.cloudId is given",
+                "https URLs with a port, such as [\"https://search.example.com:9243\"]");
+        } else if (hasHosts && hasCloudId) {
+            problem("elasticsearch.cloudId", "cannot be combined with elasticsearch.hosts: Tracardi would connect to the cloud id only",
+                "one of elasticsearch.hosts and elasticsearch.cloudId");
+        }
+        if (get("elasticsearch.username") === undefined) {
+            problem("elasticsearch.username", "is required with elasticsearch.provider external",
+                "the user Tracardi connects as; its password goes in the secret tracardi:elasticsearchPassword");
         }
     }
     return problems;

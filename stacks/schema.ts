@@ -2,6 +2,7 @@ import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { instanceCapacity, SUPPORTED_INSTANCE_TYPES } from "../lib/instanceTypes";
 import { RELEASES } from "../lib/releases";
+import { endpointProblem, isElasticCloudId } from "../lib/search";
 import { MAX_VPC_PREFIX, MIN_VPC_PREFIX, parseIpv4Cidr } from "../lib/subnets";
 
 /**
@@ -55,12 +56,32 @@ export const guiTierSchema = z.strictObject({
     instanceType: amd64InstanceType,
 });
 
+const ENDPOINT_EXAMPLE = "an https URL with a port, such as https://search.example.com:9243";
+const elasticsearchEndpoint = z.string().superRefine((value, ctx) => {
+    const reason = endpointProblem(value);
+    if (reason) {
+        ctx.addIssue({ code: "custom", message: reason, params: { allowed: ENDPOINT_EXAMPLE } });
+    }
+});
+
 export const elasticsearchSchema = z.strictObject({
     provider: elasticsearchProvider,
+    /** ECK: master-eligible data nodes. External: the cluster's data nodes, which decide the replica count. */
     nodes: z.int().min(1).max(15),
+    /** ECK only: the search servers, one node each. */
     instanceType: ec2InstanceType,
+    /** ECK only: each node's volume. */
     volumeGiB: z.int().min(10).max(16384),
     version: pattern(/^[78]\.\d+\.\d+$/, "is not a pinned Elasticsearch 7 or 8 version", "a version such as 8.11.3"),
+    /** External only: the cluster's HTTPS endpoints (or cloudId). */
+    hosts: z.array(elasticsearchEndpoint).optional(),
+    /** External only: an Elastic Cloud deployment's Cloud ID, instead of hosts. */
+    cloudId: z.string().refine(isElasticCloudId, {
+        message: "is not an Elastic Cloud ID", params: { allowed: "the Cloud ID of the deployment, <name>:<base64>" },
+    }).optional(),
+    /** External only: the user Tracardi connects as; its password is the secret elasticsearchPassword. */
+    username: pattern(/^[^:\s](?:[^:]{0,505}[^:\s])?$/, "is not an Elasticsearch user name",
+        "1 to 507 characters without a colon or surrounding spaces").optional(),
 });
 
 export const redisSchema = z.strictObject({
@@ -145,6 +166,10 @@ export const specSchema = z.strictObject({
     version: z.enum(Object.keys(RELEASES) as [string, ...string[]]),
     trustedCidrs: z.array(z.string()).min(1, {
         message: "must name at least one network: the GUI and the GUI-facing API are never public",
+    }).max(25, {
+        // Each network takes two rules (80, 443) in a load balancer's security group, which AWS
+        // caps at 60 inbound rules per address family.
+        message: "lists more networks than a security group can hold: summarise them into wider ranges",
     }),
     dns: dnsSchema,
     publicApi: apiTierSchema,

@@ -1,9 +1,10 @@
-import type { RawConfig } from "./config";
+import { RawConfig, tracardiValues } from "./config";
 import { ConfigProblem, NAMESPACE } from "./errors";
 
 /**
  * Config keys that hold secrets. Each is optional: when absent the stack generates the value
- * (random, kept in the stack's encrypted state). When present it must have been set with
+ * (random, kept in the stack's encrypted state), but for those marked `generated: false`, which
+ * only the operator can know. When present it must have been set with
  * `pulumi config set --secret`, so it never sits in plain text in a stack file.
  */
 export const SECRET_SETTINGS = {
@@ -15,10 +16,23 @@ export const SECRET_SETTINGS = {
     adminPassword: { minLength: 12 },
     /** Password of the MySQL master user. */
     mysqlPassword: { minLength: 16 },
+    /** Password of elasticsearch.username on an external cluster (Elasticsearch's own minimum is 6). */
+    elasticsearchPassword: { minLength: 6, generated: false },
+    /** PEM CA of an external cluster's HTTP certificate, when a public CA did not sign it. */
+    elasticsearchCa: { minLength: 1, generated: false },
 } as const;
 
 export type SecretName = keyof typeof SECRET_SETTINGS;
 export const SECRET_NAMES = Object.keys(SECRET_SETTINGS) as SecretName[];
+
+/** The secrets the stack generates when they are not given. */
+export type GeneratedSecretName = {
+    [K in SecretName]: (typeof SECRET_SETTINGS)[K] extends { generated: false } ? never : K
+}[SecretName];
+export const GENERATED_SECRET_NAMES = SECRET_NAMES.filter((name): name is GeneratedSecretName => !("generated" in SECRET_SETTINGS[name]));
+
+/** Secrets that belong to an external Elasticsearch only. */
+const EXTERNAL_SEARCH_SECRETS: SecretName[] = ["elasticsearchPassword", "elasticsearchCa"];
 
 export function isSecretName(key: string): key is SecretName {
     return (SECRET_NAMES as string[]).includes(key);
@@ -38,7 +52,8 @@ export function checkSecrets(config: RawConfig): { given: SecretName[]; problems
         if (!config.secretKeys.includes(key)) {
             problems.push({
                 key: name, reason: "is in plain text", given: "(hidden)",
-                allowed: `a secret: pulumi config set --secret ${key} <value>, or remove it to have one generated`,
+                allowed: `a secret: pulumi config set --secret ${key} <value>` +
+                    ("generated" in SECRET_SETTINGS[name] ? "" : ", or remove it to have one generated"),
             });
         } else if (value.length < SECRET_SETTINGS[name].minLength) {
             problems.push({
@@ -47,5 +62,22 @@ export function checkSecrets(config: RawConfig): { given: SecretName[]; problems
             });
         }
     }
+    problems.push(...externalSearchProblems(config, given));
     return { given, problems };
+}
+
+/** An external Elasticsearch needs its password; ECK's cluster has credentials and a CA of its own. */
+function externalSearchProblems(config: RawConfig, given: SecretName[]): ConfigProblem[] {
+    const elasticsearch = tracardiValues(config).elasticsearch;
+    const provider = typeof elasticsearch === "object" && elasticsearch !== null ? (elasticsearch as { provider?: unknown }).provider : undefined;
+    if (provider === "external") {
+        return given.includes("elasticsearchPassword") ? [] : [{
+            key: "elasticsearchPassword", reason: "is required with elasticsearch.provider external", given: undefined,
+            allowed: `a secret: pulumi config set --secret ${NAMESPACE}:elasticsearchPassword <password of elasticsearch.username>`,
+        }];
+    }
+    return EXTERNAL_SEARCH_SECRETS.filter((name) => given.includes(name)).map((name) => ({
+        key: name, reason: "is only read with elasticsearch.provider external", given: "(hidden)",
+        allowed: "remove it: the ECK cluster has its own credentials and CA",
+    }));
 }

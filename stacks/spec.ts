@@ -84,14 +84,24 @@ function toProblems(issue: z.core.$ZodIssue, input: Plain): ConfigProblem[] {
                 given,
                 allowed: describeNumber(at) ?? (issue.expected === "int" ? "an integer" : issue.expected),
             }];
+        case "invalid_format":
+            return [{
+                key, reason: issue.message, given,
+                allowed: issue.format === "email" ? "an e-mail address such as ops@example.com" : `a value in ${issue.format} format`,
+            }];
         case "too_small":
         case "too_big":
+        {
+            const small = issue.code === "too_small";
+            const bound = small ? (issue as { minimum: unknown }).minimum : (issue as { maximum: unknown }).maximum;
+            const custom = !/^Too (small|big)/.test(issue.message);
             return [{
                 key,
-                reason: `is too ${issue.code === "too_small" ? "small" : "large"}`,
+                reason: custom ? issue.message : `is too ${small ? "small" : "large"}`,
                 given,
-                allowed: describeNumber(at) ?? issue.message,
+                allowed: describeNumber(at) ?? `${small ? "at least" : "at most"} ${bound}${issue.origin === "array" ? (bound === 1 ? " entry" : " entries") : ""}`,
             }];
+        }
         default: {
             const params = (issue as { params?: { allowed?: string } }).params;
             return [{ key, reason: issue.message, given, allowed: params?.allowed }];

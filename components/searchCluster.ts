@@ -1,0 +1,175 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import {
+    DAILY_SNAPSHOTS, ECK_OPERATOR, elasticsearchResource, nodesPerZone, SEARCH_SERVICE_ACCOUNT, SEARCH_TIER, searchNetworkPolicy,
+    searchPodResources, searchStorageClass, snapshotBucketPolicy, SnapshotSchedule, SNAPSHOT_COMPONENT, snapshotJob, snapshotPolicy,
+    snapshotRepository, snapshotRolePolicy,
+} from "../lib/elasticsearch";
+import { serviceAccountTrustPolicy } from "../lib/iam";
+import { instanceCapacity } from "../lib/instanceTypes";
+import { TIER_LABEL, tierLabels } from "../lib/manifests";
+import { NodeGroup } from "./nodeGroup";
+
+export interface EckSearchClusterArgs {
+    provider: k8s.Provider;
+    /** Namespace of the Tracardi workloads: the API pods mount the cluster's CA and password Secrets from it. */
+    namespace: pulumi.Input<string>;
+    clusterName: pulumi.Input<string>;
+    nodeRoleArn: pulumi.Input<string>;
+    clusterSecurityGroupId: pulumi.Input<string>;
+    oidcProviderArn: pulumi.Input<string>;
+    oidcIssuerUrl: pulumi.Input<string>;
+    vpcId: pulumi.Input<string>;
+    /** Private data subnets, one per zone, in zone order. */
+    subnetIds: pulumi.Input<string>[];
+    /** Pinned Elasticsearch version. */
+    version: string;
+    /** Master-eligible data nodes. */
+    nodes: number;
+    /** Memory-optimised servers, one search node each. */
+    instanceType: string;
+    volumeGiB: number;
+    /** Components (`app.kubernetes.io/component`) allowed to reach port 9200: the API tiers and their workers. */
+    clients: string[];
+    /** When snapshots are taken and how long they are kept. @default daily at 01:30 UTC, kept 30 days */
+    snapshots?: SnapshotSchedule;
+    /** Days S3 keeps a deleted or overwritten snapshot file before removing it for good. @default 30 */
+    noncurrentVersionDays?: number;
+    /** What must exist before the operator installs (system nodes, CoreDNS, the EBS CSI driver). */
+    dependsOn: pulumi.Input<pulumi.Resource>[];
+    tags: Record<string, string>;
+}
+
+/**
+ * Elasticsearch on EKS through the ECK operator: a node group per zone reserved for search, an
+ * encrypted retained gp3 storage class, the cluster itself (protected), a network policy that
+ * admits only Tracardi, and daily snapshots to an encrypted, versioned S3 bucket written with a
+ * role that only the search nodes' service account can assume.
+ */
+export class EckSearchCluster extends pulumi.ComponentResource {
+    readonly snapshotBucket: pulumi.Output<string>;
+
+    constructor(name: string, args: EckSearchClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("tracardi:search:EckCluster", name, {}, opts);
+        const parent = { parent: this };
+        const k8sOptions = { parent: this, provider: args.provider };
+        const { tags } = args;
+        const node = instanceCapacity(args.instanceType);
+        if (!node) {
+            throw new pulumi.InputPropertyError({ propertyPath: "elasticsearch.instanceType", reason: `${args.instanceType} cannot be sized` });
+        }
+        const region = aws.getRegionOutput({}, parent).region;
+
+        // One group per zone: a search node always comes back in the zone that holds its volume.
+        const nodeGroups = nodesPerZone(args.nodes, args.subnetIds.length).map((size, zone) => new NodeGroup(`${name}-${zone}`, {
+            clusterName: args.clusterName,
+            nodeRoleArn: args.nodeRoleArn,
+            vpcId: args.vpcId,
+            subnetIds: [args.subnetIds[zone]],
+            instanceType: args.instanceType,
+            size,
+            labels: { [TIER_LABEL]: SEARCH_TIER },
+            taint: { key: TIER_LABEL, value: SEARCH_TIER },
+            clusterSecurityGroupId: args.clusterSecurityGroupId,
+            tags,
+        }, parent));
+
+        const operator = new k8s.helm.v3.Release(`${name}-operator`, {
+            name: "elastic-operator",
+            chart: ECK_OPERATOR.chart,
+            version: ECK_OPERATOR.version,
+            repositoryOpts: { repo: ECK_OPERATOR.repository },
+            namespace: ECK_OPERATOR.namespace,
+            createNamespace: true,
+            values: { installCRDs: true, telemetry: { disabled: true } },
+        }, { ...k8sOptions, dependsOn: args.dependsOn });
+
+        const storageClass = new k8s.storage.v1.StorageClass(`${name}-storage`, searchStorageClass(tags), k8sOptions);
+
+        // Snapshots hold every profile Tracardi collected: a key of their own, versions kept, never public.
+        const key = new aws.kms.Key(`${name}-snapshots`, {
+            description: "Encrypts the Elasticsearch snapshots of Tracardi",
+            enableKeyRotation: true,
+            deletionWindowInDays: 30,
+            tags,
+        }, { parent: this, protect: true });
+        const bucket = new aws.s3.Bucket(`${name}-snapshots`, { tags }, { parent: this, protect: true });
+        this.snapshotBucket = bucket.bucket;
+        const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-snapshots`, {
+            bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
+        }, parent);
+        new aws.s3.BucketOwnershipControls(`${name}-snapshots`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
+        const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-snapshots`, {
+            bucket: bucket.id,
+            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
+        }, parent);
+        const versioning = new aws.s3.BucketVersioning(`${name}-snapshots`, {
+            bucket: bucket.id, versioningConfiguration: { status: "Enabled" },
+        }, parent);
+        // Snapshot retention deletes files; their previous versions stay a while longer, in case it was a mistake.
+        new aws.s3.BucketLifecycleConfiguration(`${name}-snapshots`, {
+            bucket: bucket.id,
+            rules: [{
+                id: "expire-deleted-snapshot-files",
+                status: "Enabled",
+                filter: {},
+                noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionDays ?? 30 },
+                abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+            }],
+        }, { parent: this, dependsOn: [versioning] });
+        const bucketPolicy = new aws.s3.BucketPolicy(`${name}-snapshots`, {
+            bucket: bucket.id, policy: bucket.arn.apply(snapshotBucketPolicy),
+        }, { parent: this, dependsOn: [publicAccess] });
+
+        const role = new aws.iam.Role(`${name}-snapshots`, {
+            description: "Elasticsearch nodes writing snapshots to S3",
+            assumeRolePolicy: pulumi.all([args.oidcProviderArn, args.oidcIssuerUrl, args.namespace]).apply(([arn, url, namespace]) =>
+                serviceAccountTrustPolicy(arn, url, namespace, SEARCH_SERVICE_ACCOUNT)),
+            tags,
+        }, parent);
+        const rolePolicy = new aws.iam.RolePolicy(`${name}-snapshots`, {
+            role: role.id,
+            policy: pulumi.all([bucket.arn, key.arn]).apply(([bucketArn, keyArn]) => snapshotRolePolicy(bucketArn, keyArn)),
+        }, parent);
+
+        const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
+            metadata: { name: SEARCH_SERVICE_ACCOUNT, namespace: args.namespace, labels: tierLabels(SEARCH_TIER) },
+            automountServiceAccountToken: false,
+        }, k8sOptions);
+
+        const resources = searchPodResources(node);
+        const manifest = pulumi.all([args.namespace, role.arn, region]).apply(([namespace, snapshotRoleArn, regionName]) =>
+            elasticsearchResource({
+                namespace, version: args.version, nodes: args.nodes, resources, volumeGiB: args.volumeGiB, snapshotRoleArn, region: regionName,
+            }));
+        const elasticsearch = new k8s.apiextensions.CustomResource(`${name}-es`, {
+            apiVersion: "elasticsearch.k8s.elastic.co/v1",
+            kind: "Elasticsearch",
+            metadata: manifest.metadata,
+            spec: manifest.spec,
+        }, {
+            ...k8sOptions,
+            protect: true,
+            dependsOn: [operator, storageClass, serviceAccount, rolePolicy, ...nodeGroups],
+        });
+
+        const policy = pulumi.output(args.namespace).apply((namespace) => searchNetworkPolicy(namespace, [...args.clients, SNAPSHOT_COMPONENT]));
+        new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, { metadata: policy.metadata, spec: policy.spec }, k8sOptions);
+
+        const job = pulumi.all([args.namespace, bucket.bucket]).apply(([namespace, bucketName]) => snapshotJob({
+            namespace,
+            nodes: args.nodes,
+            repository: snapshotRepository(bucketName),
+            policy: snapshotPolicy(args.snapshots ?? DAILY_SNAPSHOTS),
+        }));
+        new k8s.batch.v1.Job(`${name}-snapshots`, { metadata: job.metadata, spec: job.spec }, {
+            ...k8sOptions,
+            dependsOn: [elasticsearch, encryption, bucketPolicy],
+            // The job waits for a cluster whose nodes may still be joining.
+            customTimeouts: { create: "40m", update: "40m" },
+        });
+
+        this.registerOutputs({ snapshotBucket: this.snapshotBucket });
+    }
+}

@@ -1,0 +1,363 @@
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import type * as Input from "@pulumi/kubernetes/types/input";
+import type { InstanceCapacity } from "./instanceTypes";
+import { INSTALL_IMAGE, NODE_OVERHEAD, PodResources, TIER_LABEL, tierLabels } from "./manifests";
+import { eckSearchConnection, SEARCH_CLUSTER_NAME } from "./search";
+
+/**
+ * The ECK-managed search cluster as plain data: the Elasticsearch resource, its storage, its
+ * network policy and the snapshot set-up, rendered here and created as they are by
+ * components/searchCluster.ts.
+ */
+
+type Meta = Input.meta.v1.ObjectMeta;
+
+/** The Elastic Cloud on Kubernetes operator, pinned (3.5 supports Kubernetes 1.32 to 1.36). */
+export const ECK_OPERATOR = {
+    chart: "eck-operator",
+    version: "3.5.0",
+    repository: "https://helm.elastic.co",
+    namespace: "elastic-system",
+} as const;
+
+/** Node label and taint value of the search servers, and the component label of the search pods. */
+export const SEARCH_TIER = "search";
+export const SEARCH_NODE_SET = "default";
+export const SEARCH_SERVICE_ACCOUNT = "tracardi-search";
+export const SEARCH_STORAGE_CLASS = "tracardi-search";
+/** Component of the job that registers the snapshot repository: the only non-API pod that reaches search. */
+export const SNAPSHOT_COMPONENT = "search-snapshots";
+export const ZONE_LABEL = "topology.kubernetes.io/zone";
+/** Label ECK puts on every pod of a cluster. */
+export const ES_CLUSTER_LABEL = "elasticsearch.k8s.elastic.co/cluster-name";
+export const HTTP_PORT = 9200;
+export const TRANSPORT_PORT = 9300;
+
+/**
+ * Search nodes per zone, over the first zones: as even as the count allows, and never more
+ * zones than nodes, so every zone with a node group has a node to run.
+ */
+export function nodesPerZone(nodes: number, zones: number): number[] {
+    const used = Math.min(nodes, zones);
+    return Array.from({ length: used }, (_, i) => Math.floor(nodes / used) + (i < nodes % used ? 1 : 0));
+}
+
+/**
+ * EC2 gives the OS a little less than the nominal memory, and the kubelet reserves 255 MiB plus
+ * 11 MiB per pod slot: a twentieth of the node covers both up to 16xlarge, on top of the add-ons.
+ */
+const KUBELET_SHARE = 0.05;
+/** Below this Elasticsearch (1 GiB heap) has no room for Tracardi's indices. */
+export const SEARCH_MIN_MEMORY_MIB = 2048;
+/** Above ~31 GiB the JVM loses compressed object pointers: a bigger heap holds less. */
+export const MAX_HEAP_MIB = 31 * 1024;
+
+/** Elasticsearch has its server to itself: the whole node but for what the node keeps, requests equal to limits. */
+export function searchPodResources(node: InstanceCapacity): PodResources {
+    const cpu = node.vcpu * 1000 - NODE_OVERHEAD.cpuMillis;
+    const memory = Math.floor(node.memoryMiB * (1 - KUBELET_SHARE)) - NODE_OVERHEAD.memoryMiB;
+    if (memory < SEARCH_MIN_MEMORY_MIB) {
+        throw new RangeError(`a node of ${node.memoryMiB} MiB leaves Elasticsearch ${memory} MiB; it needs ${SEARCH_MIN_MEMORY_MIB}`);
+    }
+    const quantity = { cpu: `${cpu}m`, memory: `${memory}Mi` };
+    return { requests: quantity, limits: quantity };
+}
+
+/** Half the container for the heap, the rest for Lucene's file cache; capped where compressed pointers end. */
+export function heapMiB(containerMemoryMiB: number): number {
+    return Math.min(Math.floor(containerMemoryMiB / 2), MAX_HEAP_MIB);
+}
+
+/**
+ * Where the S3 repository reads the web identity token: Elasticsearch reads files only inside its
+ * config directory, and takes this exact path (repository-s3, Elasticsearch 8.1+).
+ */
+export const WEB_IDENTITY_TOKEN_DIR = "/usr/share/elasticsearch/config/repository-s3";
+export const WEB_IDENTITY_TOKEN_FILE = "aws-web-identity-token-file";
+
+export interface ElasticsearchArgs {
+    namespace: string;
+    /** Pinned Elasticsearch version. */
+    version: string;
+    /** Master-eligible data nodes. */
+    nodes: number;
+    resources: PodResources;
+    volumeGiB: number;
+    /** Role the nodes assume with their service-account token to write snapshots. */
+    snapshotRoleArn: string;
+    /** Region of the snapshot bucket: its regional endpoint keeps snapshot traffic on the VPC's S3 endpoint. */
+    region: string;
+}
+
+export interface ElasticsearchManifest {
+    apiVersion: "elasticsearch.k8s.elastic.co/v1";
+    kind: "Elasticsearch";
+    metadata: Meta;
+    spec: Record<string, unknown>;
+}
+
+/**
+ * One node set of master-eligible data nodes spread one per zone: the scheduler spreads them
+ * (topology spread on the zone, one per server), ECK copies each server's zone onto its pod
+ * (downward-node-labels), and Elasticsearch allocates the copies of a shard to different zones.
+ */
+export function elasticsearchResource(args: ElasticsearchArgs): ElasticsearchManifest {
+    const cluster = { [ES_CLUSTER_LABEL]: SEARCH_CLUSTER_NAME };
+    const heap = heapMiB(parseInt(args.resources.limits.memory, 10));
+    const podSpec: Input.core.v1.PodSpec = {
+        serviceAccountName: SEARCH_SERVICE_ACCOUNT,
+        // The S3 repository gets its own token below; nothing in the pod calls the Kubernetes API.
+        automountServiceAccountToken: false,
+        nodeSelector: { [TIER_LABEL]: SEARCH_TIER },
+        tolerations: [{ key: TIER_LABEL, operator: "Equal", value: SEARCH_TIER, effect: "NoSchedule" }],
+        affinity: {
+            podAntiAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: cluster }, topologyKey: "kubernetes.io/hostname" }],
+            },
+        },
+        // A node whose zone is lost waits for its zone: its volume cannot follow it elsewhere.
+        topologySpreadConstraints: [{
+            maxSkew: 1,
+            topologyKey: ZONE_LABEL,
+            whenUnsatisfiable: "DoNotSchedule",
+            labelSelector: { matchLabels: { ...cluster, "elasticsearch.k8s.elastic.co/statefulset-name": `${SEARCH_CLUSTER_NAME}-es-${SEARCH_NODE_SET}` } },
+        }],
+        containers: [{
+            name: "elasticsearch",
+            resources: args.resources,
+            env: [
+                { name: "ES_JAVA_OPTS", value: `-Xms${heap}m -Xmx${heap}m` },
+                { name: "ZONE", valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${ZONE_LABEL}']` } } },
+                { name: "AWS_ROLE_ARN", value: args.snapshotRoleArn },
+                { name: "AWS_WEB_IDENTITY_TOKEN_FILE", value: `${WEB_IDENTITY_TOKEN_DIR}/${WEB_IDENTITY_TOKEN_FILE}` },
+            ],
+            volumeMounts: [{ name: "aws-iam-token", mountPath: WEB_IDENTITY_TOKEN_DIR, readOnly: true }],
+        }],
+        volumes: [{
+            name: "aws-iam-token",
+            projected: {
+                sources: [{ serviceAccountToken: { audience: "sts.amazonaws.com", expirationSeconds: 86400, path: WEB_IDENTITY_TOKEN_FILE } }],
+            },
+        }],
+    };
+    return {
+        apiVersion: "elasticsearch.k8s.elastic.co/v1",
+        kind: "Elasticsearch",
+        metadata: {
+            name: SEARCH_CLUSTER_NAME,
+            namespace: args.namespace,
+            labels: tierLabels(SEARCH_TIER),
+            annotations: { "eck.k8s.elastic.co/downward-node-labels": ZONE_LABEL },
+        },
+        spec: {
+            version: args.version,
+            // Volumes outlive the cluster resource: only a deliberate scale-down deletes a claim.
+            volumeClaimDeletePolicy: "DeleteOnScaledownOnly",
+            // TLS with the operator's self-signed CA is ECK's default; the service stays inside the cluster.
+            http: { service: { spec: { type: "ClusterIP" } } },
+            podDisruptionBudget: { spec: { maxUnavailable: 1, selector: { matchLabels: cluster } } },
+            updateStrategy: { changeBudget: { maxUnavailable: 1 } },
+            nodeSets: [{
+                name: SEARCH_NODE_SET,
+                count: args.nodes,
+                config: {
+                    "node.roles": ["master", "data", "ingest"],
+                    "node.attr.zone": "${ZONE}",
+                    // ECK's k8s_node_name keeps copies off one server; zone keeps them off one zone.
+                    "cluster.routing.allocation.awareness.attributes": "k8s_node_name,zone",
+                    "s3.client.default.endpoint": `s3.${args.region}.amazonaws.com`,
+                },
+                podTemplate: { metadata: { labels: tierLabels(SEARCH_TIER) }, spec: podSpec },
+                volumeClaimTemplates: [{
+                    metadata: { name: "elasticsearch-data" },
+                    spec: {
+                        accessModes: ["ReadWriteOnce"],
+                        resources: { requests: { storage: `${args.volumeGiB}Gi` } },
+                        storageClassName: SEARCH_STORAGE_CLASS,
+                    },
+                }],
+            }],
+        },
+    };
+}
+
+/**
+ * Encrypted gp3 volumes created in the zone of the pod that claims them, kept when the claim
+ * goes, and growable in place.
+ */
+export function searchStorageClass(tags: Record<string, string>): {
+    metadata: Meta; provisioner: string; parameters: Record<string, string>;
+    reclaimPolicy: string; volumeBindingMode: string; allowVolumeExpansion: boolean;
+} {
+    // The EBS CSI driver tags each volume it creates, so retained volumes can be traced to the stack.
+    const tagParameters = Object.entries(tags).map(([key, value], i) => [`tagSpecification_${i + 1}`, `${key}=${value}`]);
+    return {
+        metadata: { name: SEARCH_STORAGE_CLASS, labels: tierLabels(SEARCH_TIER) },
+        provisioner: "ebs.csi.aws.com",
+        parameters: { type: "gp3", encrypted: "true", "csi.storage.k8s.io/fstype": "ext4", ...Object.fromEntries(tagParameters) },
+        reclaimPolicy: "Retain",
+        volumeBindingMode: "WaitForFirstConsumer",
+        allowVolumeExpansion: true,
+    };
+}
+
+/**
+ * Only the given components of Tracardi (API tiers, workers, the snapshot job) and the operator
+ * reach the HTTP port; the transport port is for the search nodes among themselves.
+ */
+export function searchNetworkPolicy(namespace: string, clients: string[]): { metadata: Meta; spec: Input.networking.v1.NetworkPolicySpec } {
+    const cluster = { [ES_CLUSTER_LABEL]: SEARCH_CLUSTER_NAME };
+    return {
+        metadata: { name: `${SEARCH_CLUSTER_NAME}-search`, namespace, labels: tierLabels(SEARCH_TIER) },
+        spec: {
+            podSelector: { matchLabels: cluster },
+            policyTypes: ["Ingress"],
+            ingress: [
+                {
+                    from: [
+                        {
+                            podSelector: {
+                                matchLabels: { "app.kubernetes.io/part-of": "tracardi" },
+                                matchExpressions: [{ key: "app.kubernetes.io/component", operator: "In", values: [...clients].sort() }],
+                            },
+                        },
+                        { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ECK_OPERATOR.namespace } } },
+                    ],
+                    ports: [{ protocol: "TCP", port: HTTP_PORT }],
+                },
+                { from: [{ podSelector: { matchLabels: cluster } }], ports: [{ protocol: "TCP", port: TRANSPORT_PORT }] },
+            ],
+        },
+    };
+}
+
+export const SNAPSHOT_REPOSITORY = "tracardi-s3";
+export const SNAPSHOT_POLICY = "tracardi-daily";
+
+export interface SnapshotSchedule {
+    /** Elasticsearch cron (seconds first), in UTC. */
+    cron: string;
+    /** Days a snapshot is kept. */
+    retentionDays: number;
+}
+
+/** Every night at 01:30 UTC, kept 30 days. */
+export const DAILY_SNAPSHOTS: SnapshotSchedule = { cron: "0 30 1 * * ?", retentionDays: 30 };
+
+/** The S3 repository: credentials come from the nodes' web identity, encryption from the bucket's default. */
+export function snapshotRepository(bucket: string): { type: "s3"; settings: Record<string, string> } {
+    return { type: "s3", settings: { bucket, base_path: SEARCH_CLUSTER_NAME } };
+}
+
+/**
+ * Snapshot lifecycle policy: every index and the cluster state (Tracardi's index templates), so
+ * a lost cluster can be restored whole. Expired snapshots go, but the last seven always stay.
+ */
+export function snapshotPolicy(schedule: SnapshotSchedule): Record<string, unknown> {
+    return {
+        schedule: schedule.cron,
+        name: "<daily-{now/d}>",
+        repository: SNAPSHOT_REPOSITORY,
+        config: { indices: ["*"], include_global_state: true },
+        retention: { expire_after: `${schedule.retentionDays}d`, min_count: 7, max_count: schedule.retentionDays * 2 },
+    };
+}
+
+/** stdlib-only Python, run in the same pinned image as the install job. */
+export const SNAPSHOT_SCRIPT = fs.readFileSync(path.join(__dirname, "snapshots", "register.py"), "utf8");
+const CA_DIR = "/etc/elastic-ca";
+
+export interface SnapshotJobArgs {
+    namespace: string;
+    nodes: number;
+    repository: ReturnType<typeof snapshotRepository>;
+    policy: Record<string, unknown>;
+}
+
+/**
+ * The job that registers the repository and the policy, as the `elastic` user over verified TLS.
+ * Its name carries a digest of what it sends: a changed policy is a new job (a job cannot change).
+ */
+export function snapshotJob(args: SnapshotJobArgs): { metadata: Meta; spec: Input.batch.v1.JobSpec } {
+    const connection = eckSearchConnection(args.nodes);
+    const labels = tierLabels(SNAPSHOT_COMPONENT);
+    const repositoryBody = JSON.stringify(args.repository);
+    const policyBody = JSON.stringify(args.policy);
+    const digest = crypto.createHash("sha256").update([repositoryBody, policyBody, SNAPSHOT_SCRIPT].join("\n")).digest("hex").slice(0, 10);
+    return {
+        metadata: { name: `${SNAPSHOT_COMPONENT}-${digest}`, namespace: args.namespace, labels },
+        spec: {
+            backoffLimit: 6,
+            activeDeadlineSeconds: 3600,
+            template: {
+                metadata: { labels },
+                spec: {
+                    restartPolicy: "Never",
+                    automountServiceAccountToken: false,
+                    securityContext: { seccompProfile: { type: "RuntimeDefault" }, runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534 },
+                    containers: [{
+                        name: "register",
+                        image: INSTALL_IMAGE,
+                        command: ["python3", "-c", SNAPSHOT_SCRIPT],
+                        env: [
+                            { name: "ES_URL", value: `https://${connection.hosts}` },
+                            { name: "ES_USERNAME", value: connection.username! },
+                            { name: "ES_PASSWORD", valueFrom: { secretKeyRef: connection.password! } },
+                            { name: "ES_CA_FILE", value: `${CA_DIR}/${connection.ca!.key}` },
+                            { name: "REPOSITORY", value: SNAPSHOT_REPOSITORY },
+                            { name: "REPOSITORY_BODY", value: repositoryBody },
+                            { name: "POLICY", value: SNAPSHOT_POLICY },
+                            { name: "POLICY_BODY", value: policyBody },
+                        ],
+                        resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
+                        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                        volumeMounts: [{ name: "elastic-ca", mountPath: CA_DIR, readOnly: true }],
+                    }],
+                    volumes: [{
+                        name: "elastic-ca",
+                        secret: { secretName: connection.ca!.name, items: [{ key: connection.ca!.key, path: connection.ca!.key }] },
+                    }],
+                },
+            },
+        },
+    };
+}
+
+/** What the search nodes' role may do: read and write snapshots in one bucket, with its key. */
+export function snapshotRolePolicy(bucketArn: string, keyArn: string): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "SnapshotBucket",
+                Effect: "Allow",
+                Action: ["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads", "s3:ListBucketVersions"],
+                Resource: bucketArn,
+            },
+            {
+                Sid: "SnapshotObjects",
+                Effect: "Allow",
+                Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+                Resource: `${bucketArn}/*`,
+            },
+            { Sid: "SnapshotKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: keyArn },
+        ],
+    });
+}
+
+/** The snapshot bucket admits TLS only. */
+export function snapshotBucketPolicy(bucketArn: string): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: [bucketArn, `${bucketArn}/*`],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+        }],
+    });
+}
