@@ -82,7 +82,9 @@ export class EckSearchCluster extends pulumi.ComponentResource {
             repositoryOpts: { repo: ECK_OPERATOR.repository },
             namespace: ECK_OPERATOR.namespace,
             createNamespace: true,
-            values: { installCRDs: true, telemetry: { disabled: true } },
+            // Tracardi reads the CA file once, at start-up: a rotated CA (yearly by default) would cut
+            // every API pod off search until restarted. Five years makes that a planned event.
+            values: { installCRDs: true, telemetry: { disabled: true }, config: { caValidity: ECK_OPERATOR.caValidity } },
         }, { ...k8sOptions, dependsOn: args.dependsOn });
 
         const storageClass = new k8s.storage.v1.StorageClass(`${name}-storage`, searchStorageClass(tags), k8sOptions);

@@ -17,7 +17,7 @@ export interface TracardiWorkloadsArgs {
     data: pulumi.Input<DataEndpoints>;
     secrets: Record<GeneratedSecretName, pulumi.Output<string>>;
     adminEmail: string;
-    /** What must be up before any pod starts (node groups, CoreDNS, the search cluster). */
+    /** What must be up before any pod starts (node groups, CoreDNS). */
     dependsOn: pulumi.Input<pulumi.Resource>[];
 }
 

@@ -20,6 +20,8 @@ export const ECK_OPERATOR = {
     version: "3.5.0",
     repository: "https://helm.elastic.co",
     namespace: "elastic-system",
+    /** Lifetime of the CAs the operator creates (its default is a year). */
+    caValidity: "43800h",
 } as const;
 
 /** Node label and taint value of the search servers, and the component label of the search pods. */
@@ -157,7 +159,8 @@ export function elasticsearchResource(args: ElasticsearchArgs): ElasticsearchMan
             volumeClaimDeletePolicy: "DeleteOnScaledownOnly",
             // TLS with the operator's self-signed CA is ECK's default; the service stays inside the cluster.
             http: { service: { spec: { type: "ClusterIP" } } },
-            podDisruptionBudget: { spec: { maxUnavailable: 1, selector: { matchLabels: cluster } } },
+            // No podDisruptionBudget: ECK's default lets one node go at a time, and only while the
+            // cluster is green, which a fixed budget cannot express.
             updateStrategy: { changeBudget: { maxUnavailable: 1 } },
             nodeSets: [{
                 name: SEARCH_NODE_SET,

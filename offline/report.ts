@@ -34,11 +34,13 @@ export function tierRows(plan: StackPlan): TierRow[] {
         });
     }
     rows.push({ tier: "GUI", ...spec.gui, host: spec.dns.guiHost, reachableFrom: trusted });
-    rows.push({
-        tier: `Elasticsearch ${spec.elasticsearch.version} (${spec.elasticsearch.provider})`,
-        instances: spec.elasticsearch.nodes, instanceType: spec.elasticsearch.instanceType,
-        host: "(inside the cluster)", reachableFrom: "the API tiers only",
-    });
+    const es = spec.elasticsearch;
+    rows.push(es.provider === "eck"
+        ? { tier: `Elasticsearch ${es.version} (ECK)`, instances: es.nodes, instanceType: es.instanceType, host: "(inside the cluster)", reachableFrom: "the API tiers only" }
+        : {
+            tier: `Elasticsearch ${es.version} (external)`, instances: es.nodes, instanceType: "-",
+            host: es.cloudId ? `Elastic Cloud deployment ${es.cloudId.split(":")[0]}` : (es.hosts ?? []).join(", "), reachableFrom: "(its own network rules)",
+        });
     return rows;
 }
 
@@ -89,6 +91,16 @@ export function dataRows(resources: RecordedResource[]): string[][] {
         } else if (r.type === "aws:rds/instance:Instance") {
             rows.push([`MySQL ${inputs.engineVersion} (RDS)`, `${inputs.instanceClass}, ${inputs.allocatedStorage} GiB`,
                 `${inputs.multiAz ? "Multi-AZ" : "single zone"}, encrypted, backups ${inputs.backupRetentionPeriod} days`, r.protect ? "protected" : "-"]);
+        } else if (r.type === "kubernetes:elasticsearch.k8s.elastic.co/v1:Elasticsearch") {
+            const nodeSet = inputs.spec.nodeSets[0];
+            const job = resources.find((j) => j.type === "kubernetes:batch/v1:Job" && (j.inputs.metadata as Obj).labels?.["app.kubernetes.io/component"] === "search-snapshots");
+            const env = (job?.inputs.spec as Obj | undefined)?.template.spec.containers[0].env as Obj[] | undefined;
+            const policy = JSON.parse(env?.find((e) => e.name === "POLICY_BODY")?.value ?? "{}");
+            rows.push([`Elasticsearch ${inputs.spec.version} (ECK ${nodeSet.count} nodes)`,
+                `${nodeSet.volumeClaimTemplates[0].spec.resources.requests.storage} ${nodeSet.volumeClaimTemplates[0].spec.storageClassName} per node`,
+                `zone-aware (${nodeSet.config["cluster.routing.allocation.awareness.attributes"]}), TLS, ` +
+                (policy.schedule ? `snapshots "${policy.schedule}" UTC to S3, kept ${policy.retention.expire_after}` : "no snapshots"),
+                r.protect ? `protected, volumes kept (${inputs.spec.volumeClaimDeletePolicy})` : "-"]);
         }
     }
     return rows;

@@ -92,7 +92,7 @@ describe("first installation without a browser", () => {
 
     it("the Job runs after the GUI-facing API is up, with its secrets by reference, unprivileged", async () => {
         const plan = await planOf("Pulumi.prod.yaml");
-        const [job] = ofType(plan.resources, "kubernetes:batch/v1:Job");
+        const job = ofType(plan.resources, "kubernetes:batch/v1:Job").find((j) => j.name.endsWith("-install"))!;
         const internalApi = ofType(plan.resources, "kubernetes:apps/v1:Deployment").find((d) => d.name.endsWith("-internal-api"))!;
         assert.ok(job.dependsOn.includes(internalApi.urn));
         const pod = (job.inputs.spec as Obj).template.spec;
@@ -107,7 +107,7 @@ describe("first installation without a browser", () => {
 
     it("the minimal profile installs through its single API cluster", async () => {
         const plan = await planOf("Pulumi.small.yaml");
-        const [job] = ofType(plan.resources, "kubernetes:batch/v1:Job");
+        const job = ofType(plan.resources, "kubernetes:batch/v1:Job").find((j) => j.name.endsWith("-install"))!;
         const env = (job.inputs.spec as Obj).template.spec.containers[0].env as Obj[];
         assert.strictEqual(env.find((e) => e.name === "TRACARDI_API_URL")!.value, "http://api.tracardi-small.svc.cluster.local");
     });

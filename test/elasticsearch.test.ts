@@ -1,0 +1,381 @@
+import * as assert from "assert";
+import { spawn } from "child_process";
+import * as http from "http";
+import { AddressInfo } from "net";
+import * as fc from "fast-check";
+import {
+    DAILY_SNAPSHOTS, elasticsearchResource, ElasticsearchArgs, heapMiB, MAX_HEAP_MIB, nodesPerZone, SEARCH_STORAGE_CLASS, searchNetworkPolicy,
+    searchPodResources, searchStorageClass, snapshotBucketPolicy, snapshotJob, snapshotPolicy, snapshotRepository, snapshotRolePolicy,
+    SNAPSHOT_SCRIPT, WEB_IDENTITY_TOKEN_DIR, WEB_IDENTITY_TOKEN_FILE,
+} from "../lib/elasticsearch";
+import { instanceCapacity } from "../lib/instanceTypes";
+import {
+    eckSearchConnection, endpointProblem, EXTERNAL_SEARCH_SECRET, externalSearchConnection, isElasticCloudId, SEARCH_CLUSTER_NAME,
+} from "../lib/search";
+import { dataEnv } from "../lib/tracardiEnv";
+import { readStackFile } from "../stacks/config";
+import { ConfigError, ConfigProblem } from "../stacks/errors";
+import { parseStackConfig } from "../stacks/spec";
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const model = (path: string, kind: string) => (require(`kubernetes-models/${path}`) as Obj)[kind];
+const StorageClass = model("storage.k8s.io/v1/StorageClass", "StorageClass");
+const NetworkPolicy = model("networking.k8s.io/v1/NetworkPolicy", "NetworkPolicy");
+const Job = model("batch/v1/Job", "Job");
+const PodSpec = model("v1/PodSpec", "PodSpec");
+const PersistentVolumeClaimSpec = model("v1/PersistentVolumeClaimSpec", "PersistentVolumeClaimSpec");
+
+const R6I_LARGE = instanceCapacity("r6i.large")!;
+const ROLE = "arn:aws:iam::123456789012:role/search-snapshots";
+const args = (changes: Partial<ElasticsearchArgs> = {}): ElasticsearchArgs => ({
+    namespace: "tracardi-prod", version: "8.11.3", nodes: 3, resources: searchPodResources(R6I_LARGE), volumeGiB: 100,
+    snapshotRoleArn: ROLE, region: "eu-west-1", ...changes,
+});
+const nodeSetOf = (es: { spec: Obj }) => es.spec.nodeSets[0] as Obj;
+
+describe("search nodes: placement and size", () => {
+    it("spreads nodes over the zones as evenly as possible, one zone per node at most", () => {
+        assert.deepStrictEqual(nodesPerZone(3, 3), [1, 1, 1]);
+        assert.deepStrictEqual(nodesPerZone(1, 2), [1]);
+        assert.deepStrictEqual(nodesPerZone(5, 3), [2, 2, 1]);
+        fc.assert(fc.property(fc.integer({ min: 1, max: 15 }), fc.integer({ min: 2, max: 6 }), (nodes, zones) => {
+            const perZone = nodesPerZone(nodes, zones);
+            return perZone.reduce((a, b) => a + b, 0) === nodes && perZone.length === Math.min(nodes, zones) &&
+                Math.max(...perZone) - Math.min(...perZone) <= 1 && perZone.every((n) => n >= 1);
+        }));
+    });
+
+    it("gives Elasticsearch its server but the node's own share, requests equal to limits, heap half the container", () => {
+        const resources = searchPodResources(R6I_LARGE);
+        assert.deepStrictEqual(resources.requests, resources.limits);
+        assert.deepStrictEqual(resources.limits, { cpu: "1600m", memory: "14364Mi" });
+        const env = nodeSetOf(elasticsearchResource(args())).podTemplate.spec.containers[0].env as Obj[];
+        assert.strictEqual(env.find((e) => e.name === "ES_JAVA_OPTS")!.value, "-Xms7182m -Xmx7182m");
+    });
+
+    it("caps the heap where compressed object pointers end, and refuses a node too small for a heap", () => {
+        assert.strictEqual(heapMiB(parseInt(searchPodResources(instanceCapacity("r6i.16xlarge")!).limits.memory, 10)), MAX_HEAP_MIB);
+        assert.strictEqual(MAX_HEAP_MIB, 31 * 1024);
+        assert.throws(() => searchPodResources(instanceCapacity("t3.small")!), /leaves Elasticsearch .* MiB; it needs 2048/);
+    });
+});
+
+describe("the Elasticsearch resource", () => {
+    const es = elasticsearchResource(args()) as { metadata: Obj; spec: Obj };
+    const nodeSet = nodeSetOf(es);
+    const pod = nodeSet.podTemplate.spec as Obj;
+
+    it("is the cluster the API connection names: its service, user secret and CA secret follow from its name", () => {
+        assert.strictEqual(es.metadata.name, SEARCH_CLUSTER_NAME);
+        const connection = eckSearchConnection(3);
+        assert.strictEqual(connection.hosts, `${es.metadata.name}-es-http:9200`);
+        assert.deepStrictEqual(connection.password, { name: `${es.metadata.name}-es-elastic-user`, key: "elastic" });
+        assert.deepStrictEqual(connection.ca, { name: `${es.metadata.name}-es-http-certs-public`, key: "ca.crt" });
+        assert.strictEqual(es.spec.version, "8.11.3");
+        assert.strictEqual(es.spec.http.tls, undefined, "HTTP TLS must stay ECK's default (on)");
+        assert.deepStrictEqual(es.spec.http, { service: { spec: { type: "ClusterIP" } } });
+    });
+
+    it("runs the given number of master-eligible data nodes, one per search server", () => {
+        assert.strictEqual(nodeSet.count, 3);
+        assert.deepStrictEqual(nodeSet.config["node.roles"], ["master", "data", "ingest"]);
+        assert.deepStrictEqual(pod.nodeSelector, { "tracardi.io/tier": "search" });
+        assert.deepStrictEqual(pod.tolerations, [{ key: "tracardi.io/tier", operator: "Equal", value: "search", effect: "NoSchedule" }]);
+        assert.deepStrictEqual(pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution,
+            [{ labelSelector: { matchLabels: { "elasticsearch.k8s.elastic.co/cluster-name": "tracardi" } }, topologyKey: "kubernetes.io/hostname" }]);
+        assert.strictEqual(nodeSetOf(elasticsearchResource(args({ nodes: 5 }))).count, 5);
+    });
+
+    it("is zone-aware: pods spread over zones, each learns its zone, and shard copies go to different zones", () => {
+        assert.deepStrictEqual(es.metadata.annotations, { "eck.k8s.elastic.co/downward-node-labels": "topology.kubernetes.io/zone" });
+        const zone = (pod.containers[0].env as Obj[]).find((e) => e.name === "ZONE");
+        assert.deepStrictEqual(zone!.valueFrom, { fieldRef: { fieldPath: "metadata.annotations['topology.kubernetes.io/zone']" } });
+        assert.strictEqual(nodeSet.config["node.attr.zone"], "${ZONE}");
+        assert.deepStrictEqual(nodeSet.config["cluster.routing.allocation.awareness.attributes"].split(",").sort(), ["k8s_node_name", "zone"]);
+        assert.deepStrictEqual(pod.topologySpreadConstraints, [{
+            maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule",
+            labelSelector: { matchLabels: { "elasticsearch.k8s.elastic.co/cluster-name": "tracardi", "elasticsearch.k8s.elastic.co/statefulset-name": "tracardi-es-default" } },
+        }]);
+    });
+
+    it("keeps its volumes: encrypted storage class, claims kept when the cluster goes, one node down at a time", () => {
+        assert.strictEqual(es.spec.volumeClaimDeletePolicy, "DeleteOnScaledownOnly");
+        const [claim] = nodeSet.volumeClaimTemplates;
+        assert.strictEqual(claim.metadata.name, "elasticsearch-data");
+        assert.deepStrictEqual(claim.spec, { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "100Gi" } }, storageClassName: SEARCH_STORAGE_CLASS });
+        new PersistentVolumeClaimSpec(claim.spec).validate();
+        // Unset, not `{}` (which disables it): ECK's budget allows one node down, and only while the cluster is green.
+        assert.ok(!("podDisruptionBudget" in es.spec));
+        assert.deepStrictEqual(es.spec.updateStrategy, { changeBudget: { maxUnavailable: 1 } });
+    });
+
+    it("authenticates snapshots with a service-account token where the S3 repository reads it, through the regional endpoint", () => {
+        const env = Object.fromEntries((pod.containers[0].env as Obj[]).map((e) => [e.name, e.value]));
+        assert.strictEqual(env.AWS_ROLE_ARN, ROLE);
+        assert.strictEqual(env.AWS_WEB_IDENTITY_TOKEN_FILE, "/usr/share/elasticsearch/config/repository-s3/aws-web-identity-token-file");
+        assert.deepStrictEqual(pod.containers[0].volumeMounts, [{ name: "aws-iam-token", mountPath: WEB_IDENTITY_TOKEN_DIR, readOnly: true }]);
+        assert.deepStrictEqual(pod.volumes[0].projected.sources, [{ serviceAccountToken: { audience: "sts.amazonaws.com", expirationSeconds: 86400, path: WEB_IDENTITY_TOKEN_FILE } }]);
+        assert.strictEqual(pod.serviceAccountName, "tracardi-search");
+        assert.strictEqual(pod.automountServiceAccountToken, false);
+        assert.strictEqual(nodeSet.config["s3.client.default.endpoint"], "s3.eu-west-1.amazonaws.com");
+    });
+
+    it("has a pod template that is a valid Kubernetes pod spec (but for the container ECK fills in)", () => {
+        new PodSpec({ ...pod, containers: [{ ...pod.containers[0], image: "docker.elastic.co/elasticsearch/elasticsearch:8.11.3" }] }).validate();
+    });
+});
+
+describe("search storage, network policy and snapshots as Kubernetes objects", () => {
+    it("the storage class: encrypted gp3 in the pod's zone, kept, growable, tagged with the stack", () => {
+        const storageClass = searchStorageClass({ "tracardi:stack": "prod", customer: "example" });
+        new StorageClass({ apiVersion: "storage.k8s.io/v1", kind: "StorageClass", ...storageClass }).validate();
+        assert.strictEqual(storageClass.provisioner, "ebs.csi.aws.com");
+        assert.deepStrictEqual(storageClass.parameters, {
+            type: "gp3", encrypted: "true", "csi.storage.k8s.io/fstype": "ext4",
+            tagSpecification_1: "tracardi:stack=prod", tagSpecification_2: "customer=example",
+        });
+        assert.deepStrictEqual([storageClass.reclaimPolicy, storageClass.volumeBindingMode, storageClass.allowVolumeExpansion],
+            ["Retain", "WaitForFirstConsumer", true]);
+    });
+
+    it("the network policy: port 9200 from the named Tracardi components and the operator only, 9300 between search nodes", () => {
+        const policy = searchNetworkPolicy("tracardi-prod", ["public-api", "internal-api", "apm"]);
+        new NetworkPolicy({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", ...policy }).validate();
+        const [http, transport] = policy.spec.ingress as Obj[];
+        assert.deepStrictEqual(policy.spec.podSelector, { matchLabels: { "elasticsearch.k8s.elastic.co/cluster-name": "tracardi" } });
+        assert.deepStrictEqual(policy.spec.policyTypes, ["Ingress"]);
+        assert.deepStrictEqual(http.ports, [{ protocol: "TCP", port: 9200 }]);
+        assert.deepStrictEqual(http.from, [
+            {
+                podSelector: {
+                    matchLabels: { "app.kubernetes.io/part-of": "tracardi" },
+                    matchExpressions: [{ key: "app.kubernetes.io/component", operator: "In", values: ["apm", "internal-api", "public-api"] }],
+                },
+            },
+            { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "elastic-system" } } },
+        ]);
+        assert.deepStrictEqual(transport, { from: [{ podSelector: { matchLabels: { "elasticsearch.k8s.elastic.co/cluster-name": "tracardi" } } }], ports: [{ protocol: "TCP", port: 9300 }] });
+    });
+
+    it("daily snapshots of every index and the cluster state, kept 30 days, into the stack's bucket", () => {
+        assert.deepStrictEqual(snapshotRepository("snap-bucket"), { type: "s3", settings: { bucket: "snap-bucket", base_path: "tracardi" } });
+        assert.deepStrictEqual(snapshotPolicy(DAILY_SNAPSHOTS), {
+            schedule: "0 30 1 * * ?", name: "<daily-{now/d}>", repository: "tracardi-s3",
+            config: { indices: ["*"], include_global_state: true },
+            retention: { expire_after: "30d", min_count: 7, max_count: 60 },
+        });
+    });
+
+    it("the job registers them as the elastic user over TLS verified with the cluster's CA, unprivileged, and is renamed when they change", () => {
+        const build = (retentionDays: number) => snapshotJob({
+            namespace: "tracardi-prod", nodes: 3, repository: snapshotRepository("snap-bucket"), policy: snapshotPolicy({ ...DAILY_SNAPSHOTS, retentionDays }),
+        });
+        const job = build(30);
+        new Job({ apiVersion: "batch/v1", kind: "Job", ...job }).validate();
+        const pod = (job.spec as Obj).template.spec as Obj;
+        const env = Object.fromEntries((pod.containers[0].env as Obj[]).map((e) => [e.name, e.value ?? e.valueFrom]));
+        const connection = eckSearchConnection(3);
+        assert.strictEqual(env.ES_URL, "https://tracardi-es-http:9200");
+        assert.deepStrictEqual(env.ES_PASSWORD, { secretKeyRef: connection.password });
+        assert.strictEqual(env.ES_CA_FILE, "/etc/elastic-ca/ca.crt");
+        assert.deepStrictEqual(pod.volumes[0].secret, { secretName: connection.ca!.name, items: [{ key: "ca.crt", path: "ca.crt" }] });
+        assert.deepStrictEqual(JSON.parse(env.REPOSITORY_BODY), snapshotRepository("snap-bucket"));
+        assert.strictEqual(JSON.parse(env.POLICY_BODY).retention.expire_after, "30d");
+        assert.deepStrictEqual(pod.containers[0].command, ["python3", "-c", SNAPSHOT_SCRIPT]);
+        assert.strictEqual(pod.securityContext.runAsNonRoot, true);
+        assert.strictEqual(pod.containers[0].securityContext.readOnlyRootFilesystem, true);
+        assert.strictEqual((job.metadata.labels as Obj)["app.kubernetes.io/component"], "search-snapshots");
+        assert.strictEqual(build(30).metadata.name, job.metadata.name);
+        assert.notStrictEqual(build(14).metadata.name, job.metadata.name);
+    });
+
+    it("the snapshot role reaches its bucket and key only; the bucket refuses plain HTTP", () => {
+        const bucket = "arn:aws:s3:::snap-bucket";
+        const key = "arn:aws:kms:eu-west-1:123456789012:key/k";
+        const statements = JSON.parse(snapshotRolePolicy(bucket, key)).Statement as Obj[];
+        assert.deepStrictEqual(statements.map((s) => s.Resource), [bucket, `${bucket}/*`, key]);
+        assert.ok(statements.every((s) => s.Effect === "Allow" && s.Action.every((a: string) => !a.endsWith("*"))));
+        const [deny] = JSON.parse(snapshotBucketPolicy(bucket)).Statement;
+        assert.deepStrictEqual([deny.Effect, deny.Condition], ["Deny", { Bool: { "aws:SecureTransport": "false" } }]);
+    });
+});
+
+/** A stand-in for Elasticsearch that is still forming for the first health checks. */
+async function runRegistration(answers: { healthFailures: number; putStatus?: number }): Promise<{ code: number | null; output: string; requests: Obj[] }> {
+    const requests: Obj[] = [];
+    let failures = answers.healthFailures;
+    const server = http.createServer((req, res) => {
+        let body = "";
+        req.on("data", (chunk) => (body += chunk));
+        req.on("end", () => {
+            requests.push({ method: req.method, url: req.url, authorization: req.headers.authorization, body: body ? JSON.parse(body) : undefined });
+            if (req.url!.startsWith("/_cluster/health")) {
+                const forming = failures-- > 0;
+                res.writeHead(forming ? 503 : 200).end(JSON.stringify(forming ? { error: "master_not_discovered_exception" } : { status: "yellow" }));
+            } else {
+                res.writeHead(answers.putStatus ?? 200).end(JSON.stringify(answers.putStatus ? { error: "repository_verification_exception" } : { acknowledged: true }));
+            }
+        });
+    });
+    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+    const { port } = server.address() as AddressInfo;
+    try {
+        const { code, output } = await new Promise<{ code: number | null; output: string }>((done) => {
+            const child = spawn("python3", ["-c", SNAPSHOT_SCRIPT], {
+                env: {
+                    PATH: process.env.PATH, ES_URL: `http://127.0.0.1:${port}`, ES_USERNAME: "elastic", ES_PASSWORD: "pw", WAIT_SECONDS: "0.05",
+                    REPOSITORY: "tracardi-s3", REPOSITORY_BODY: JSON.stringify(snapshotRepository("snap-bucket")),
+                    POLICY: "tracardi-daily", POLICY_BODY: JSON.stringify(snapshotPolicy(DAILY_SNAPSHOTS)),
+                },
+            });
+            let text = "";
+            child.stdout.on("data", (d) => (text += d));
+            child.stderr.on("data", (d) => (text += d));
+            child.on("close", (exit) => done({ code: exit, output: text }));
+        });
+        return { code, output, requests };
+    } finally {
+        server.close();
+    }
+}
+
+describe("snapshot registration script", () => {
+    it("waits for the cluster, then registers the repository and the policy as the elastic user", async () => {
+        const { code, output, requests } = await runRegistration({ healthFailures: 2 });
+        assert.strictEqual(code, 0, output);
+        const writes = requests.filter((r) => r.method === "PUT");
+        assert.deepStrictEqual(writes.map((r) => [r.url, r.body]), [
+            ["/_snapshot/tracardi-s3", snapshotRepository("snap-bucket")],
+            ["/_slm/policy/tracardi-daily", snapshotPolicy(DAILY_SNAPSHOTS)],
+        ]);
+        assert.strictEqual(requests.filter((r) => r.url.startsWith("/_cluster/health")).length, 3);
+        assert.ok(requests.every((r) => r.authorization === `Basic ${Buffer.from("elastic:pw").toString("base64")}`));
+    });
+
+    it("fails the job with Elasticsearch's answer when the repository cannot be verified", async () => {
+        const { code, output, requests } = await runRegistration({ healthFailures: 0, putStatus: 500 });
+        assert.notStrictEqual(code, 0);
+        assert.match(output, /PUT \/_snapshot\/tracardi-s3 failed with HTTP 500: .*repository_verification_exception/);
+        assert.ok(!requests.some((r) => r.url.startsWith("/_slm")), "the policy was registered without a repository");
+    });
+});
+
+describe("search connections", () => {
+    it("ECK: replicas once there are two nodes, Tracardi's three shards", () => {
+        assert.deepStrictEqual([eckSearchConnection(1).replicas, eckSearchConnection(3).replicas], [0, 1]);
+        assert.strictEqual(eckSearchConnection(3).shards, 3);
+    });
+
+    it("external hosts: host:port list over verified https, the password and CA from the stack's Secret", () => {
+        const connection = externalSearchConnection({ hosts: ["https://ES-1.example.com:9243/", "https://10.0.0.5:9200"], username: "tracardi", nodes: 3 }, true);
+        const env = dataEnv({ search: connection, redis: { host: "r", port: 6379 } });
+        const byName = Object.fromEntries(env.map((e) => [e.name, "value" in e ? e.value : e.valueFrom.secretKeyRef]));
+        assert.strictEqual(byName.ELASTIC_HOST, "es-1.example.com:9243,10.0.0.5:9200");
+        assert.strictEqual(byName.ELASTIC_SCHEME, "https");
+        assert.strictEqual(byName.ELASTIC_VERIFY_CERTS, "yes");
+        assert.strictEqual(byName.ELASTIC_HTTP_AUTH_USERNAME, "tracardi");
+        assert.deepStrictEqual(byName.ELASTIC_HTTP_AUTH_PASSWORD, { name: EXTERNAL_SEARCH_SECRET.name, key: "password" });
+        assert.strictEqual(byName.ELASTIC_CA_FILE, "/etc/tracardi/elastic-ca/ca.crt");
+        assert.deepStrictEqual(connection.ca, { name: EXTERNAL_SEARCH_SECRET.name, key: "ca.crt" });
+        assert.strictEqual(externalSearchConnection({ hosts: ["https://a.example.com:443"], username: "u", nodes: 1 }, false).ca, undefined);
+    });
+
+    it("external Elastic Cloud: the cloud id instead of hosts, certificates still verified", () => {
+        const cloudId = `shop:${Buffer.from("eu-west-1.aws.found.io$abc$def").toString("base64")}`;
+        const env = dataEnv({ search: externalSearchConnection({ cloudId, username: "tracardi", nodes: 3 }, false), redis: { host: "r", port: 6379 } });
+        const names = env.map((e) => e.name);
+        assert.ok(names.includes("ELASTIC_CLOUD_ID") && !names.includes("ELASTIC_HOST") && !names.includes("ELASTIC_CA_FILE"));
+        assert.deepStrictEqual(env.find((e) => e.name === "ELASTIC_VERIFY_CERTS"), { name: "ELASTIC_VERIFY_CERTS", value: "yes" });
+    });
+
+    it("an external endpoint is an https URL of a host and a port, without credentials", () => {
+        assert.strictEqual(endpointProblem("https://search.example.com:9243"), undefined);
+        assert.match(endpointProblem("http://search.example.com:9200")!, /plain http/);
+        assert.match(endpointProblem("https://elastic:secret@search.example.com:9243")!, /carries credentials/);
+        assert.match(endpointProblem("https://search.example.com")!, /host and a port/);
+        assert.match(endpointProblem("https://search.example.com:9243/path")!, /host and a port/);
+        assert.match(endpointProblem("https://search.example.com:70000")!, /outside 1 to 65535/);
+        assert.ok(isElasticCloudId(`shop:${Buffer.from("host$es$kb").toString("base64")}`));
+        assert.ok(!isElasticCloudId("shop:not-base64!") && !isElasticCloudId(`shop:${Buffer.from("nodollar").toString("base64")}`));
+    });
+});
+
+describe("stack configuration: elasticsearch.provider", () => {
+    /** Pulumi.external.yaml with its tracardi:elasticsearch object replaced, and secrets added or removed. */
+    function external(elasticsearch: Obj, secrets: Record<string, string | undefined> = {}) {
+        const config = readStackFile("Pulumi.external.yaml");
+        config.values["tracardi:elasticsearch"] = JSON.stringify(elasticsearch);
+        for (const [key, value] of Object.entries(secrets)) {
+            const full = `tracardi:${key}`;
+            if (value === undefined) {
+                delete config.values[full];
+            } else {
+                config.values[full] = value;
+                config.secretKeys.push(full);
+            }
+        }
+        return config;
+    }
+    const problems = (config: ReturnType<typeof external>): ConfigProblem[] => {
+        try {
+            parseStackConfig(config);
+            return [];
+        } catch (err) {
+            assert.ok(err instanceof ConfigError);
+            return err.problems;
+        }
+    };
+    const base = { provider: "external", hosts: ["https://es.example.com:9200"], username: "tracardi", nodes: 3, version: "8.11.3" };
+    const keys = (found: ConfigProblem[]) => found.map((p) => `${p.key}: ${p.reason}`);
+
+    it("accepts the example external stack, hosts or a cloud id, and an even node count there", () => {
+        assert.deepStrictEqual(problems(readStackFile("Pulumi.external.yaml")), []);
+        const cloudId = `shop:${Buffer.from("eu-west-1.aws.found.io$abc$def").toString("base64")}`;
+        assert.deepStrictEqual(problems(external({ ...base, hosts: undefined, cloudId, nodes: 2 })), []);
+        assert.deepStrictEqual(problems(external({ ...base, version: "7.17.0" })), []);
+    });
+
+    it("external needs hosts or a cloud id (not both), a user, and the password as a secret", () => {
+        assert.deepStrictEqual(keys(problems(external({ ...base, hosts: undefined, username: undefined }, { elasticsearchPassword: undefined }))), [
+            "elasticsearchPassword: is required with elasticsearch.provider external",
+            "elasticsearch.hosts: is required with elasticsearch.provider external, unless elasticsearch.cloudId is given",
+            "elasticsearch.username: is required with elasticsearch.provider external",
+        ]);
+        const cloudId = `shop:${Buffer.from("h$e$k").toString("base64")}`;
+        assert.deepStrictEqual(keys(problems(external({ ...base, cloudId }))),
+            ["elasticsearch.cloudId: cannot be combined with elasticsearch.hosts: Tracardi would connect to the cloud id only"]);
+    });
+
+    it("refuses endpoints that are not https URLs with a port, naming the entry and what is allowed", () => {
+        const [problem] = problems(external({ ...base, hosts: ["https://es.example.com:9200", "http://es2.example.com:9200"] }));
+        assert.deepStrictEqual([problem.key, problem.given], ["elasticsearch.hosts.1", "http://es2.example.com:9200"]);
+        assert.match(problem.reason, /plain http/);
+        assert.match(problem.allowed!, /https URL with a port, such as https:\/\/search\.example\.com:9243/);
+        assert.match(problems(external({ ...base, cloudId: "nope", hosts: undefined }))[0].reason, /not an Elastic Cloud ID/);
+    });
+
+    it("eck refuses the external keys and secrets, versions before 8.1 and servers too small for a heap", () => {
+        const found = problems(external({ ...base, provider: "eck", nodes: 3, version: "7.17.0", instanceType: "t3.small", volumeGiB: 50 }));
+        assert.deepStrictEqual(keys(found).sort(), [
+            "elasticsearch.hosts: is only read with elasticsearch.provider external: the API reaches the ECK cluster through its own service",
+            "elasticsearch.instanceType: is too small for an Elasticsearch node (2048 MiB)",
+            "elasticsearch.username: is only read with elasticsearch.provider external: the API reaches the ECK cluster through its own service",
+            "elasticsearch.version: is older than 8.1: the S3 snapshots authenticate with the search nodes' service account, which Elasticsearch supports from 8.1",
+            "elasticsearchCa: is only read with elasticsearch.provider external",
+            "elasticsearchPassword: is only read with elasticsearch.provider external",
+        ]);
+        assert.ok(found.filter((p) => p.key.startsWith("elasticsearch")).every((p) => p.allowed), "a problem without what is allowed");
+        assert.ok(!JSON.stringify(found).includes("offline-placeholder"), "a secret value was echoed");
+    });
+
+    it("the external secrets are never generated: a plain-text one is refused without the generation hint", () => {
+        const config = external(base);
+        config.secretKeys = config.secretKeys.filter((k) => k !== "tracardi:elasticsearchPassword");
+        const [problem] = problems(config);
+        assert.strictEqual(problem.key, "elasticsearchPassword");
+        assert.match(problem.reason, /in plain text/);
+        assert.doesNotMatch(problem.allowed!, /generated/);
+    });
+});
