@@ -11,6 +11,8 @@ export interface StackPlan {
     spec: StackSpec;
     resources: RecordedResource[];
     outputs: Record<string, unknown>;
+    /** Outputs that are Pulumi secrets (shown as [secret] by `pulumi stack output`). */
+    secretOutputs: string[];
 }
 
 // Internal to the SDK but exported: resolves once every registration under way has finished.
@@ -30,11 +32,15 @@ export async function planStack(config: RawConfig, stack: string): Promise<Stack
     pulumi.runtime.setAllConfig(config.values, config.secretKeys);
     const { spec, outputs } = deploy(runtimeConfig(), stack);
     const resolved: Record<string, unknown> = {};
+    const secretOutputs: string[] = [];
     for (const [key, output] of Object.entries(outputs)) {
         resolved[key] = await resolve(output);
+        if (await pulumi.isSecret(output)) {
+            secretOutputs.push(key);
+        }
     }
     await waitForRPCs();
-    return { stack, spec, resources: recordedResources(), outputs: resolved };
+    return { stack, spec, resources: recordedResources(), outputs: resolved, secretOutputs };
 }
 
 /**

@@ -144,7 +144,9 @@ export const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
         const prefix = ID_PREFIXES[args.type];
         const id = prefix ? `${prefix}-${shortId(args.name)}` : `${args.name}-id`;
-        return { id, state: { ...args.inputs, ...computed(args.type, args.name, args.inputs) } };
+        // AWS resources without a given name get one from Pulumi's auto-naming (name plus a suffix).
+        const autoName = args.type.startsWith("aws:") ? { name: `${args.name}-${shortId(args.name).slice(0, 7)}` } : {};
+        return { id, state: { ...autoName, ...args.inputs, ...computed(args.type, args.name, args.inputs) } };
     },
     call(args) {
         const answer = invokes[args.token];

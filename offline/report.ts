@@ -1,5 +1,6 @@
 import type { StackPlan } from "./harness";
 import type { RecordedResource } from "./mocks";
+import type { Verdict } from "./policyRunner";
 import { exposureMatrix, renderExposureMatrix } from "../lib/exposure";
 import { planTiers } from "../lib/tiers";
 import { owningComponent } from "./query";
@@ -138,11 +139,12 @@ export function renderPlan(plan: StackPlan): string {
 }
 
 /** The plan file: every resource with its parent's name and inputs, for review and diffing. */
-export function planDocument(plan: StackPlan): unknown {
+export function planDocument(plan: StackPlan, verdicts: Verdict[] = []): unknown {
     const names = new Map(plan.resources.map((r) => [r.urn, r.name]));
     return {
         stack: plan.stack,
         spec: plan.spec,
+        policies: verdicts,
         resources: plan.resources.map((r) => ({
             type: r.type,
             name: r.name,

@@ -7,6 +7,8 @@ import type { StackPlan } from "../offline/harness";
 import { countsByComponent, renderPlan, tierRows } from "../offline/report";
 import { PROFILE_DEFAULTS } from "../stacks/profiles";
 import { planOf } from "./helpers/plans";
+import { runPlan } from "../offline/commands";
+import { renderVerdicts, runPlanPolicies } from "../offline/policyRunner";
 import { Run, runTs, STACK_FRAME } from "./helpers/runTs";
 
 type Plain = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -93,10 +95,12 @@ describe("npm run plan -- <stack>", function () {
         broken.config["tracardi:publicApi"].instances = 1;
         broken.config["tracardi:trustedCidrs"] = ["0.0.0.0/0"];
         fs.writeFileSync(path.join(dir, "Pulumi.broken.yaml"), stringifyYaml(broken));
-        [good, bad] = await Promise.all([
-            runTs("scripts/plan.ts", ["prod"], { cwd: dir }),
-            runTs("scripts/plan.ts", ["broken"], { cwd: dir }),
-        ]);
+        // One run through the real script and process exit code; the refusal in-process.
+        good = await runTs("scripts/plan.ts", ["prod"], { cwd: dir });
+        bad = { code: null, stdout: "", stderr: "" };
+        bad.code = await runPlan("broken", {
+            cwd: dir, out: (line) => (bad.stdout += `${line}\n`), err: (line) => (bad.stderr += `${line}\n`),
+        });
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -104,11 +108,13 @@ describe("npm run plan -- <stack>", function () {
         assert.strictEqual(good.code, 0, good.stderr);
         const plan = await planOf("Pulumi.prod.yaml");
         const printed = good.stdout.trimEnd().split("\n");
-        assert.deepStrictEqual(printed.slice(0, -1).sort(), renderPlan(plan).split("\n").sort());
+        const verdicts = await runPlanPolicies(plan);
+        assert.deepStrictEqual(printed.slice(0, -1), [...renderPlan(plan).split("\n"), "", ...renderVerdicts(verdicts).split("\n")]);
         assert.strictEqual(printed[printed.length - 1], `wrote ${path.join("plan", "prod.json")}`);
 
         const document = JSON.parse(fs.readFileSync(path.join(dir, "plan", "prod.json"), "utf8"));
         assert.strictEqual(document.stack, "prod");
+        assert.deepStrictEqual(document.policies, JSON.parse(JSON.stringify(verdicts)));
         assert.deepStrictEqual(document.spec, JSON.parse(JSON.stringify(plan.spec)));
         const names = new Set(document.resources.map((r: Plain) => r.name));
         for (const resource of document.resources) {

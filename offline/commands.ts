@@ -1,0 +1,80 @@
+import * as fs from "fs";
+import * as path from "path";
+import { ConfigError } from "../stacks/errors";
+import { planStackFile } from "./harness";
+import { mandatoryViolations, PackConfig, renderVerdicts, runPlanPolicies } from "./policyRunner";
+import { planDocument, renderPlan } from "./report";
+
+export interface CommandIo {
+    /** Folder holding the Pulumi.<stack>.yaml files; plan/ is written there. */
+    cwd: string;
+    out: (line: string) => void;
+    err: (line: string) => void;
+}
+
+export const processIo = (): CommandIo => ({ cwd: process.cwd(), out: console.log, err: console.error });
+
+/** Stack names that have a stack file in a folder. */
+export function stacksIn(dir: string): string[] {
+    return fs.readdirSync(dir).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).map((f) => f.slice("Pulumi.".length, -".yaml".length));
+}
+
+/** Resolves Pulumi.<stack>.yaml, refusing an unknown stack with the list of known ones. */
+export function stackFile(stack: string, dir: string): string {
+    const file = path.join(dir, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) {
+        throw new ConfigError([{ key: "(stack)", reason: `has no file ${path.basename(file)}`, given: stack, allowed: stacksIn(dir).join(", ") }]);
+    }
+    return file;
+}
+
+/** Runs a command, turning a user's mistake into its message and an exit code. */
+async function guarded(io: CommandIo, mistakeCode: number, command: () => Promise<number>): Promise<number> {
+    try {
+        return await command();
+    } catch (err) {
+        if (err instanceof ConfigError) {
+            io.err(err.message);
+            return mistakeCode;
+        }
+        throw err;
+    }
+}
+
+/**
+ * The offline plan of one stack: builds it under mocks, prints what it would deploy and the
+ * policy verdicts, and writes plan/<stack>.json. Exit code 0, or 1 with the problems of a bad
+ * stack file. Policy violations are printed, not fatal: `npm run policy` is the gate.
+ */
+export function runPlan(stack: string, io: CommandIo): Promise<number> {
+    return guarded(io, 1, async () => {
+        const plan = await planStackFile(stackFile(stack, io.cwd));
+        const verdicts = await runPlanPolicies(plan);
+        io.out(renderPlan(plan));
+        io.out("");
+        io.out(renderVerdicts(verdicts));
+        const out = path.join("plan", `${stack}.json`);
+        fs.mkdirSync(path.join(io.cwd, "plan"), { recursive: true });
+        fs.writeFileSync(path.join(io.cwd, out), `${JSON.stringify(planDocument(plan, verdicts), null, 2)}\n`);
+        io.out(`wrote ${out}`);
+        return 0;
+    });
+}
+
+/**
+ * The policy pack offline: `npm run policy -- <stack> [--config <file>]` runs every policy of
+ * policy/ over the stack built under mocks. Exit 1 on a mandatory violation, 2 on a bad stack.
+ * The config file has the shape `pulumi preview --policy-pack-config` takes.
+ */
+export function runPolicy(argv: string[], io: CommandIo): Promise<number> {
+    return guarded(io, 2, async () => {
+        const configAt = argv.indexOf("--config");
+        const configFile = configAt >= 0 ? argv[configAt + 1] : undefined;
+        const stack = argv.filter((_, i) => configAt < 0 || (i !== configAt && i !== configAt + 1))[0] ?? "prod";
+        const file = stackFile(stack, io.cwd);
+        const config = configFile ? JSON.parse(fs.readFileSync(path.resolve(io.cwd, configFile), "utf8")) as PackConfig : undefined;
+        const verdicts = await runPlanPolicies(await planStackFile(file), config);
+        io.out(`Stack ${stack}\n${renderVerdicts(verdicts)}`);
+        return mandatoryViolations(verdicts).length > 0 ? 1 : 0;
+    });
+}
