@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { named } from "../lib/tags";
+import { clientOnlySecurityGroup } from "./clientOnlySecurityGroup";
 
 export interface MysqlArgs {
     vpcId: pulumi.Input<string>;
@@ -37,21 +37,10 @@ export class Mysql extends pulumi.ComponentResource {
         const parent = { parent: this };
         const { tags } = args;
 
-        const securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, {
-            vpcId: args.vpcId,
-            description: "MySQL: API tiers only",
-            tags: named(tags, `${name}-mysql`),
-        }, parent);
+        const securityGroup = clientOnlySecurityGroup(name, {
+            vpcId: args.vpcId, service: "MySQL", port: MYSQL_PORT, clientSecurityGroupIds: args.clientSecurityGroupIds, tags,
+        }, this);
         this.securityGroupId = securityGroup.id;
-        args.clientSecurityGroupIds.forEach((source, i) => new aws.vpc.SecurityGroupIngressRule(`${name}-from-${i}`, {
-            securityGroupId: securityGroup.id,
-            referencedSecurityGroupId: source,
-            ipProtocol: "tcp",
-            fromPort: MYSQL_PORT,
-            toPort: MYSQL_PORT,
-            description: "MySQL from an API tier",
-            tags,
-        }, parent));
 
         const subnets = new aws.rds.SubnetGroup(`${name}-subnets`, {
             description: "Tracardi MySQL data subnets",

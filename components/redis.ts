@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { named } from "../lib/tags";
+import { clientOnlySecurityGroup } from "./clientOnlySecurityGroup";
 
 export interface RedisArgs {
     vpcId: pulumi.Input<string>;
@@ -32,21 +32,10 @@ export class Redis extends pulumi.ComponentResource {
         const parent = { parent: this };
         const { tags } = args;
 
-        const securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, {
-            vpcId: args.vpcId,
-            description: "Redis: API tiers only",
-            tags: named(tags, `${name}-redis`),
-        }, parent);
+        const securityGroup = clientOnlySecurityGroup(name, {
+            vpcId: args.vpcId, service: "Redis", port: REDIS_PORT, clientSecurityGroupIds: args.clientSecurityGroupIds, tags,
+        }, this);
         this.securityGroupId = securityGroup.id;
-        args.clientSecurityGroupIds.forEach((source, i) => new aws.vpc.SecurityGroupIngressRule(`${name}-from-${i}`, {
-            securityGroupId: securityGroup.id,
-            referencedSecurityGroupId: source,
-            ipProtocol: "tcp",
-            fromPort: REDIS_PORT,
-            toPort: REDIS_PORT,
-            description: "Redis from an API tier",
-            tags,
-        }, parent));
 
         const subnets = new aws.elasticache.SubnetGroup(`${name}-subnets`, {
             description: "Tracardi Redis data subnets",

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type * as Input from "@pulumi/kubernetes/types/input";
 import type { InstanceCapacity } from "./instanceTypes";
-import { INSTALL_IMAGE, NODE_OVERHEAD, PodResources, TIER_LABEL, tierLabels } from "./manifests";
+import { JobManifest, NODE_OVERHEAD, PodResources, pythonJob, TIER_LABEL, tierLabels } from "./manifests";
 import { eckSearchConnection, SEARCH_CLUSTER_NAME } from "./search";
 
 /**
@@ -283,49 +283,33 @@ export interface SnapshotJobArgs {
  * The job that registers the repository and the policy, as the `elastic` user over verified TLS.
  * Its name carries a digest of what it sends: a changed policy is a new job (a job cannot change).
  */
-export function snapshotJob(args: SnapshotJobArgs): { metadata: Meta; spec: Input.batch.v1.JobSpec } {
+export function snapshotJob(args: SnapshotJobArgs): JobManifest {
     const connection = eckSearchConnection(args.nodes);
-    const labels = tierLabels(SNAPSHOT_COMPONENT);
     const repositoryBody = JSON.stringify(args.repository);
     const policyBody = JSON.stringify(args.policy);
     const digest = crypto.createHash("sha256").update([repositoryBody, policyBody, SNAPSHOT_SCRIPT].join("\n")).digest("hex").slice(0, 10);
-    return {
-        metadata: { name: `${SNAPSHOT_COMPONENT}-${digest}`, namespace: args.namespace, labels },
-        spec: {
-            backoffLimit: 6,
-            activeDeadlineSeconds: 3600,
-            template: {
-                metadata: { labels },
-                spec: {
-                    restartPolicy: "Never",
-                    automountServiceAccountToken: false,
-                    securityContext: { seccompProfile: { type: "RuntimeDefault" }, runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534 },
-                    containers: [{
-                        name: "register",
-                        image: INSTALL_IMAGE,
-                        command: ["python3", "-c", SNAPSHOT_SCRIPT],
-                        env: [
-                            { name: "ES_URL", value: `https://${connection.hosts}` },
-                            { name: "ES_USERNAME", value: connection.username! },
-                            { name: "ES_PASSWORD", valueFrom: { secretKeyRef: connection.password! } },
-                            { name: "ES_CA_FILE", value: `${CA_DIR}/${connection.ca!.key}` },
-                            { name: "REPOSITORY", value: SNAPSHOT_REPOSITORY },
-                            { name: "REPOSITORY_BODY", value: repositoryBody },
-                            { name: "POLICY", value: SNAPSHOT_POLICY },
-                            { name: "POLICY_BODY", value: policyBody },
-                        ],
-                        resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
-                        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
-                        volumeMounts: [{ name: "elastic-ca", mountPath: CA_DIR, readOnly: true }],
-                    }],
-                    volumes: [{
-                        name: "elastic-ca",
-                        secret: { secretName: connection.ca!.name, items: [{ key: connection.ca!.key, path: connection.ca!.key }] },
-                    }],
-                },
-            },
-        },
-    };
+    return pythonJob({
+        name: `${SNAPSHOT_COMPONENT}-${digest}`,
+        namespace: args.namespace,
+        component: SNAPSHOT_COMPONENT,
+        script: SNAPSHOT_SCRIPT,
+        backoffLimit: 6,
+        env: [
+            { name: "ES_URL", value: `https://${connection.hosts}` },
+            { name: "ES_USERNAME", value: connection.username! },
+            { name: "ES_PASSWORD", valueFrom: { secretKeyRef: connection.password! } },
+            { name: "ES_CA_FILE", value: `${CA_DIR}/${connection.ca!.key}` },
+            { name: "REPOSITORY", value: SNAPSHOT_REPOSITORY },
+            { name: "REPOSITORY_BODY", value: repositoryBody },
+            { name: "POLICY", value: SNAPSHOT_POLICY },
+            { name: "POLICY_BODY", value: policyBody },
+        ],
+        volumeMounts: [{ name: "elastic-ca", mountPath: CA_DIR, readOnly: true }],
+        volumes: [{
+            name: "elastic-ca",
+            secret: { secretName: connection.ca!.name, items: [{ key: connection.ca!.key, path: connection.ca!.key }] },
+        }],
+    });
 }
 
 /** What the search nodes' role may do: read and write snapshots in one bucket, with its key. */

@@ -246,12 +246,21 @@ export interface InstallJobArgs {
     release: string;
 }
 
-export function installJob(args: InstallJobArgs): { metadata: Input.meta.v1.ObjectMeta; spec: Input.batch.v1.JobSpec } {
-    const labels = tierLabels("install");
+export type JobManifest = { metadata: Input.meta.v1.ObjectMeta; spec: Input.batch.v1.JobSpec };
+
+/**
+ * A run-to-completion Python script in the pinned image: unprivileged, read-only, never
+ * restarted in place (a failed pod is replaced up to `backoffLimit` times).
+ */
+export function pythonJob(args: {
+    name: string; namespace: string; component: string; script: string; env: EnvVar[]; backoffLimit: number;
+    volumes?: Input.core.v1.Volume[]; volumeMounts?: Input.core.v1.VolumeMount[];
+}): JobManifest {
+    const labels = tierLabels(args.component);
     return {
-        metadata: { name: `install-${args.release.replace(/\./g, "-")}`, namespace: args.namespace, labels },
+        metadata: { name: args.name, namespace: args.namespace, labels },
         spec: {
-            backoffLimit: 4,
+            backoffLimit: args.backoffLimit,
             activeDeadlineSeconds: 3600,
             template: {
                 metadata: { labels },
@@ -260,20 +269,33 @@ export function installJob(args: InstallJobArgs): { metadata: Input.meta.v1.Obje
                     automountServiceAccountToken: false,
                     securityContext: { ...POD_SECURITY, runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534 },
                     containers: [{
-                        name: "install",
+                        name: args.component,
                         image: INSTALL_IMAGE,
-                        command: ["python3", "-c", INSTALL_SCRIPT],
-                        env: [
-                            { name: "TRACARDI_API_URL", value: args.apiUrl },
-                            { name: "ADMIN_EMAIL", value: args.adminEmail },
-                            { name: "ADMIN_PASSWORD", valueFrom: { secretKeyRef: stackSecret("adminPassword") } },
-                            { name: "INSTALLATION_TOKEN", valueFrom: { secretKeyRef: stackSecret("installationToken") } },
-                        ],
+                        command: ["python3", "-c", args.script],
+                        env: args.env,
                         resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
                         securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                        volumeMounts: args.volumeMounts ?? [],
                     }],
+                    volumes: args.volumes ?? [],
                 },
             },
         },
     };
+}
+
+export function installJob(args: InstallJobArgs): JobManifest {
+    return pythonJob({
+        name: `install-${args.release.replace(/\./g, "-")}`,
+        namespace: args.namespace,
+        component: "install",
+        script: INSTALL_SCRIPT,
+        backoffLimit: 4,
+        env: [
+            { name: "TRACARDI_API_URL", value: args.apiUrl },
+            { name: "ADMIN_EMAIL", value: args.adminEmail },
+            { name: "ADMIN_PASSWORD", valueFrom: { secretKeyRef: stackSecret("adminPassword") } },
+            { name: "INSTALLATION_TOKEN", valueFrom: { secretKeyRef: stackSecret("installationToken") } },
+        ],
+    });
 }
