@@ -286,8 +286,10 @@ export class Edge extends pulumi.ComponentResource {
                             vendorName: "AWS",
                             name: "AWSManagedRulesCommonRuleSet",
                             // Tracking payloads (events with context and properties) routinely pass
-                            // the rule's 8 KB body limit: count them instead of blocking.
-                            ruleActionOverrides: [{ name: "SizeRestrictions_BODY", actionToUse: { count: {} } }],
+                            // the 8 KB body limit, redirect links carry long query strings, and
+                            // server-side collectors often send no User-Agent: count those, not block.
+                            ruleActionOverrides: ["SizeRestrictions_BODY", "SizeRestrictions_QUERYSTRING", "NoUserAgent_HEADER"]
+                                .map((rule) => ({ name: rule, actionToUse: { count: {} } })),
                         },
                     },
                     visibilityConfig: visibility(`${name}-common`),

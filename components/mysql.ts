@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { clientOnlySecurityGroup } from "./clientOnlySecurityGroup";
 
 export interface MysqlArgs {
@@ -10,6 +11,8 @@ export interface MysqlArgs {
     storageGiB: number;
     backupRetentionDays: number;
     multiAz: boolean;
+    /** Stack-unique prefix (letters, digits, hyphens) for names AWS wants unique in the account. */
+    identifier: string;
     /** Master password, a Pulumi secret. */
     password: pulumi.Output<string>;
     /** Security groups of the only servers allowed to connect (the API tiers). */
@@ -48,6 +51,10 @@ export class Mysql extends pulumi.ComponentResource {
             tags,
         }, parent);
 
+        // Snapshot names are unique per account and region: one per stack, and per incarnation
+        // of it, so destroying a re-created stack does not collide with its old snapshot.
+        const snapshotSuffix = new random.RandomId(`${name}-final-snapshot`, { byteLength: 4 }, parent);
+
         const instance = new aws.rds.Instance(`${name}-db`, {
             engine: "mysql",
             engineVersion: "8.0",
@@ -71,7 +78,7 @@ export class Mysql extends pulumi.ComponentResource {
             copyTagsToSnapshot: true,
             deletionProtection: true,
             skipFinalSnapshot: false,
-            finalSnapshotIdentifier: `${name}-final`,
+            finalSnapshotIdentifier: pulumi.interpolate`${args.identifier}-final-${snapshotSuffix.hex}`,
             autoMinorVersionUpgrade: true,
             enabledCloudwatchLogsExports: ["error", "slowquery"],
             tags,

@@ -31,7 +31,12 @@ export class Network extends pulumi.ComponentResource {
         const tags = args.tags;
         this.vpcCidr = args.cidr;
 
-        const available = aws.getAvailabilityZonesOutput({ state: "available" }, parent);
+        // Local and Wavelength zones the account opted into sort among the regular zones but
+        // lack NAT gateways and most instance types: regular zones only.
+        const available = aws.getAvailabilityZonesOutput({
+            state: "available",
+            filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+        }, parent);
         this.zones = available.names.apply((names) => {
             if (names.length < args.zoneCount) {
                 throw new pulumi.InputPropertyError({

@@ -100,6 +100,7 @@ export class TracardiDeployment extends pulumi.ComponentResource {
                 vpcId,
                 subnetIds: subnetIds.data,
                 ...spec.mysql,
+                identifier: names.clusterName,
                 password: this.secrets.values.mysqlPassword,
                 clientSecurityGroupIds: apiSecurityGroups,
                 tags,

@@ -93,7 +93,12 @@ export class TracardiWorkloads extends pulumi.ComponentResource {
             apiUrl: this.guiApiUrl,
             adminEmail: args.adminEmail,
             release: release.tag,
-        }), { ...options, dependsOn: [secret, deployments[guiApi.name]] });
+        }), {
+            ...options,
+            dependsOn: [secret, deployments[guiApi.name]],
+            // Pulumi waits for the job; it may wait ten minutes for the API and fifteen to install.
+            customTimeouts: { create: "40m", update: "40m" },
+        });
 
         this.registerOutputs({ namespace: this.namespace });
     }

@@ -29,6 +29,8 @@ export interface RecordedResource {
     inputs: Record<string, unknown>;
     /** Provider reference (`<provider urn>::<id>`); empty for the default provider. */
     provider: string;
+    /** `customTimeouts` as given (empty strings for the provider's defaults). */
+    customTimeouts?: { create: string; update: string; delete: string };
     /** Input properties that were Pulumi secrets when registered. */
     secretInputs: string[];
 }
@@ -41,6 +43,7 @@ export function recordedResources(): RecordedResource[] {
 
 export function clearRecordedResources(): void {
     recorded.length = 0;
+    invoked.length = 0;
 }
 
 function shortId(name: string): string {
@@ -125,6 +128,8 @@ function computed(type: string, name: string, inputs: Record<string, unknown>): 
         }
         case "aws:cloudwatch/logGroup:LogGroup":
             return { arn: arn("logs", `log-group:${inputs.name ?? name}`), name: inputs.name ?? name };
+        case "random:index/randomId:RandomId":
+            return { hex: id.slice(0, 2 * Number(inputs.byteLength ?? 8)), b64Url: id.slice(0, 11) };
         case "random:index/randomPassword:RandomPassword":
         case "random:index/randomString:RandomString":
             return { result: `offline-random-${id}` };
@@ -149,6 +154,7 @@ export const mocks: pulumi.runtime.Mocks = {
         return { id, state: { ...autoName, ...args.inputs, ...computed(args.type, args.name, args.inputs) } };
     },
     call(args) {
+        invoked.push({ token: args.token, inputs: args.inputs });
         const answer = invokes[args.token];
         if (!answer) {
             throw new Error(`the offline mocks do not answer invoke ${args.token}: add it to offline/mocks.ts`);
@@ -159,7 +165,8 @@ export const mocks: pulumi.runtime.Mocks = {
 
 type RegisterRequest = {
     getType(): string; getName(): string; getProvider(): string; getParent(): string; getCustom(): boolean; getProtect(): boolean;
-    getRetainondelete(): boolean; getDependenciesList(): string[]; getIgnorechangesList(): string[];
+    getRetainondelete(): boolean;
+    getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined; getDependenciesList(): string[]; getIgnorechangesList(): string[];
     getObject(): Parameters<typeof deserializeProperties>[0];
 };
 type Callback = (err: unknown, response?: { getUrn(): string; getId(): string }) => void;
@@ -174,6 +181,17 @@ function secretPaths(value: unknown, path = ""): string[] {
         return [path];
     }
     return Object.entries(node).flatMap(([k, v]) => secretPaths(v, path ? `${path}.${k}` : k));
+}
+
+function timeouts(given: ReturnType<RegisterRequest["getCustomtimeouts"]>): RecordedResource["customTimeouts"] {
+    return given && { create: given.getCreate(), update: given.getUpdate(), delete: given.getDelete() };
+}
+
+/** Invokes the program made, with their arguments, since mocks were last installed. */
+const invoked: { token: string; inputs: Record<string, unknown> }[] = [];
+
+export function recordedInvokes(): { token: string; inputs: Record<string, unknown> }[] {
+    return [...invoked];
 }
 
 /** The inputs with every secret replaced by its value (secretInputs says which they were). */
@@ -209,6 +227,7 @@ export async function installMocks(stack: string, preview = false): Promise<void
                 parent: req.getParent() || undefined,
                 custom: req.getCustom(),
                 provider: req.getProvider(),
+                customTimeouts: timeouts(req.getCustomtimeouts()),
                 protect: req.getProtect(),
                 retainOnDelete: req.getRetainondelete(),
                 dependsOn: req.getDependenciesList(),

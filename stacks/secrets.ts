@@ -1,4 +1,4 @@
-import { RawConfig, tracardiValues } from "./config";
+import { OFFLINE_SECRET_PREFIX, RawConfig, tracardiValues } from "./config";
 import { ConfigProblem, NAMESPACE } from "./errors";
 
 /**
@@ -14,8 +14,11 @@ export const SECRET_SETTINGS = {
     autoProfileMergingKey: { minLength: 20 },
     /** Password of the first Tracardi admin (adminEmail). */
     adminPassword: { minLength: 12 },
-    /** Password of the MySQL master user. */
-    mysqlPassword: { minLength: 16 },
+    /**
+     * Password of the MySQL master user: RDS takes at most 41 printable characters but for
+     * / @ " and space, and Tracardi puts it in a connection URL, so letters, digits, - and _ only.
+     */
+    mysqlPassword: { minLength: 16, maxLength: 41, charset: /^[A-Za-z0-9_-]+$/, charsetText: "letters, digits, - and _" },
     /** Password of elasticsearch.username on an external cluster (Elasticsearch's own minimum is 6). */
     elasticsearchPassword: { minLength: 6, generated: false },
     /** PEM CA of an external cluster's HTTP certificate, when a public CA did not sign it. */
@@ -55,15 +58,25 @@ export function checkSecrets(config: RawConfig): { given: SecretName[]; problems
                 allowed: `a secret: pulumi config set --secret ${key} <value>` +
                     ("generated" in SECRET_SETTINGS[name] ? "" : ", or remove it to have one generated"),
             });
-        } else if (value.length < SECRET_SETTINGS[name].minLength) {
-            problems.push({
-                key: name, reason: "is too short", given: `(${value.length} characters)`,
-                allowed: `at least ${SECRET_SETTINGS[name].minLength} characters`,
-            });
+        } else if (!value.startsWith(OFFLINE_SECRET_PREFIX)) {
+            // Offline placeholders stand for values only `pulumi up` can decrypt and check.
+            problems.push(...secretFormatProblems(name, value));
         }
     }
     problems.push(...externalSearchProblems(config, given));
     return { given, problems };
+}
+
+function secretFormatProblems(name: SecretName, value: string): ConfigProblem[] {
+    const rules: { minLength: number; maxLength?: number; charset?: RegExp; charsetText?: string } = SECRET_SETTINGS[name];
+    const length = `${rules.minLength}${rules.maxLength ? ` to ${rules.maxLength}` : " or more"} characters`;
+    if (value.length < rules.minLength || (rules.maxLength !== undefined && value.length > rules.maxLength)) {
+        return [{ key: name, reason: `is ${value.length < rules.minLength ? "too short" : "too long"}`, given: `(${value.length} characters)`, allowed: length }];
+    }
+    if (rules.charset && !rules.charset.test(value)) {
+        return [{ key: name, reason: "has characters that are not allowed", given: "(hidden)", allowed: `${rules.charsetText}, ${length}` }];
+    }
+    return [];
 }
 
 /** An external Elasticsearch needs its password; ECK's cluster has credentials and a CA of its own. */

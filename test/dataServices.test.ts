@@ -64,6 +64,13 @@ describe("data services", () => {
         assert.ok(db.secretInputs.includes("password"));
     });
 
+    it("MySQL's final snapshot is named for the stack, so stacks in one account never collide", async () => {
+        const names = await Promise.all(["Pulumi.prod.yaml", "Pulumi.small.yaml"].map(async (file) =>
+            (ofType((await planOf(file)).resources, "aws:rds/instance:Instance")[0].inputs as Obj).finalSnapshotIdentifier as string));
+        assert.match(names[0], /^tracardi-prod-final-[0-9a-f]{8}$/);
+        assert.match(names[1], /^tracardi-small-final-[0-9a-f]{8}$/);
+    });
+
     it("the minimal profile keeps MySQL in one zone but still protected", async () => {
         const plan = await planOf("Pulumi.small.yaml");
         const [db] = ofType(plan.resources, "aws:rds/instance:Instance");

@@ -255,7 +255,8 @@ describe("Edge with the production tiers", function () {
         assert.deepStrictEqual(common.overrideAction, { none: {} });
         // Tracking payloads pass the rule set's 8 KB body limit: counted, not blocked.
         assert.deepStrictEqual(common.statement.managedRuleGroupStatement.ruleActionOverrides,
-            [{ name: "SizeRestrictions_BODY", actionToUse: { count: {} } }]);
+            ["SizeRestrictions_BODY", "SizeRestrictions_QUERYSTRING", "NoUserAgent_HEADER"].map((name) => ({ name, actionToUse: { count: {} } })),
+            "large tracking payloads, long redirect links and server-side collectors without a User-Agent must not be blocked");
         const webAclArn = await value(b.edge.webAclArn!);
         const associations = ofType(b.resources, "aws:wafv2/webAclAssociation:WebAclAssociation").map(inputs);
         assert.deepStrictEqual(associations.map((a) => a.resourceArn).sort(), b.lbs.filter((l) => l.tier === "public-api").map((l) => l.arn).sort());

@@ -103,6 +103,7 @@ describe("first installation without a browser", () => {
         assert.deepStrictEqual(env.INSTALLATION_TOKEN.valueFrom.secretKeyRef, { name: "tracardi-secrets", key: "INSTALLATION_TOKEN" });
         assert.strictEqual(pod.securityContext.runAsNonRoot, true);
         assert.strictEqual(pod.restartPolicy, "Never");
+        assert.strictEqual(job.customTimeouts?.create, "40m", "Pulumi's 10-minute default is shorter than the job may take");
     });
 
     it("the minimal profile installs through its single API cluster", async () => {

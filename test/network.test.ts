@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Network, NetworkArgs } from "../components/network";
 import { ipv6Subnet, planSubnets, SUBNET_TIERS, SubnetTier } from "../lib/subnets";
 import { recordResources } from "../offline/harness";
-import { mocks, RecordedResource } from "../offline/mocks";
+import { mocks, RecordedResource, recordedInvokes } from "../offline/mocks";
 import { ofType } from "../offline/query";
 
 type Inputs = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -214,5 +214,15 @@ describe("Network with a single NAT gateway", () => {
         assert.strictEqual(ofType(b.resources, T.routeTable).length, 1 + args.zoneCount);
         const cidrs = ofType(b.resources, T.subnet).map((s) => inputs(s).cidrBlock).sort();
         assert.deepStrictEqual(cidrs, planSubnets(args.cidr, args.zoneCount).map((p) => p.cidr).sort());
+    });
+});
+
+describe("Network zones", () => {
+    it("takes regular availability zones only, never the Local or Wavelength zones an account opted into", async () => {
+        await recordResources(() => new Network("zones", { cidr: "10.0.0.0/16", zoneCount: 2, natGateways: "single", tags: TAGS }));
+        const lookups = recordedInvokes().filter((i) => i.token === "aws:index/getAvailabilityZones:getAvailabilityZones");
+        assert.strictEqual(lookups.length, 1);
+        assert.strictEqual(lookups[0].inputs.state, "available");
+        assert.deepStrictEqual(lookups[0].inputs.filters, [{ name: "opt-in-status", values: ["opt-in-not-required"] }]);
     });
 });

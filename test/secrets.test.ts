@@ -2,8 +2,9 @@ import * as assert from "assert";
 import { planStack } from "../offline/harness";
 import type { RecordedResource } from "../offline/mocks";
 import { ofType } from "../offline/query";
-import { OFFLINE_SECRET_PREFIX, readStackFile } from "../stacks/config";
-import { ConfigError } from "../stacks/errors";
+import { OFFLINE_SECRET_PREFIX, RawConfig, readStackFile } from "../stacks/config";
+import { ConfigError, formatProblem } from "../stacks/errors";
+import { parseStackConfig } from "../stacks/spec";
 import { deploy } from "../stacks/deploy";
 import { planOf, STACK_FILES } from "./helpers/plans";
 
@@ -85,5 +86,45 @@ describe("secrets", () => {
         const others = Object.entries(plan.outputs).filter(([k]) => !["adminPassword", "kubeconfig"].includes(k));
         assert.deepStrictEqual(others.filter(([, v]) => findStrings(v, [GENERATED]).length > 0), []);
         assert.deepStrictEqual(plan.secretOutputs.sort(), ["adminPassword", "kubeconfig"]);
+    });
+});
+
+describe("secret config values", () => {
+    const withSecret = (key: string, value: string): RawConfig => {
+        const config = readStackFile("Pulumi.prod.yaml");
+        config.values[`tracardi:${key}`] = value;
+        config.secretKeys.push(`tracardi:${key}`);
+        return config;
+    };
+    const problemsOf = (config: RawConfig) => {
+        try {
+            parseStackConfig(config);
+            return [];
+        } catch (err) {
+            assert.ok(err instanceof ConfigError);
+            return err.problems.map(formatProblem);
+        }
+    };
+
+    it("a MySQL password RDS and Tracardi's connection URL both accept passes", () => {
+        assert.deepStrictEqual(problemsOf(withSecret("mysqlPassword", "Strong_password-2026")), []);
+    });
+
+    for (const [value, reason] of [
+        ["Pw5aZ", /tracardi:mysqlPassword: is too short \(given "\(5 characters\)"; allowed: 16 to 41 characters\)/],
+        ["x".repeat(42), /tracardi:mysqlPassword: is too long \(given "\(42 characters\)"/],
+        ["has@an/at_and-a-slash", /tracardi:mysqlPassword: has characters that are not allowed \(given "\(hidden\)"; allowed: letters, digits, - and _/],
+    ] as const) {
+        it(`a MySQL password RDS would refuse is refused before deploying: ${reason.source.slice(24, 45)}`, () => {
+            const problems = problemsOf(withSecret("mysqlPassword", value));
+            assert.strictEqual(problems.length, 1, problems.join("\n"));
+            assert.match(problems[0], reason);
+            assert.ok(!problems[0].includes(value), "the secret is echoed");
+        });
+    }
+
+    it("an installation token shorter than 16 characters is refused without being shown", () => {
+        const problems = problemsOf(withSecret("installationToken", "tracardi"));
+        assert.deepStrictEqual(problems, ['tracardi:installationToken: is too short (given "(8 characters)"; allowed: 16 or more characters)']);
     });
 });
