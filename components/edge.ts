@@ -24,8 +24,11 @@ export interface EdgeTier {
     host: string;
     /** Port the tier's servers answer on (its NodePort). */
     nodePort: number;
-    /** `/healthcheck` for the APIs, `/` for the GUI. */
-    healthCheckPath: string;
+    /**
+     * Port of kube-proxy's `/healthz` for the tier: healthy while the server has a ready pod of
+     * the tier, failing as soon as its pod starts terminating.
+     */
+    healthCheckPort: number;
     /** Auto Scaling group of the tier's servers (its node group's). */
     autoScalingGroupName: pulumi.Input<string>;
     /** Security group of the tier's servers: it admits nodePort from the tier's load balancers. */
@@ -323,22 +326,24 @@ export class Edge extends pulumi.ComponentResource {
                 }, parent);
             }
         }
-        new aws.vpc.SecurityGroupEgressRule(`${prefix}-lb-to-servers`, {
-            securityGroupId: lbGroup.id,
-            ipProtocol: "tcp",
-            fromPort: tier.nodePort,
-            toPort: tier.nodePort,
-            referencedSecurityGroupId: tier.serverSecurityGroupId,
-            tags,
-        }, parent);
-        new aws.vpc.SecurityGroupIngressRule(`${prefix}-servers-from-lb`, {
-            securityGroupId: tier.serverSecurityGroupId,
-            ipProtocol: "tcp",
-            fromPort: tier.nodePort,
-            toPort: tier.nodePort,
-            referencedSecurityGroupId: lbGroup.id,
-            tags,
-        }, parent);
+        for (const [suffix, port] of [["", tier.nodePort], ["-health", tier.healthCheckPort]] as const) {
+            new aws.vpc.SecurityGroupEgressRule(`${prefix}-lb-to-servers${suffix}`, {
+                securityGroupId: lbGroup.id,
+                ipProtocol: "tcp",
+                fromPort: port,
+                toPort: port,
+                referencedSecurityGroupId: tier.serverSecurityGroupId,
+                tags,
+            }, parent);
+            new aws.vpc.SecurityGroupIngressRule(`${prefix}-servers-from-lb${suffix}`, {
+                securityGroupId: tier.serverSecurityGroupId,
+                ipProtocol: "tcp",
+                fromPort: port,
+                toPort: port,
+                referencedSecurityGroupId: lbGroup.id,
+                tags,
+            }, parent);
+        }
 
         const rules = listenerRules(tier.exposure, args.trustedCidrs, args.optionalCollectorPaths);
         const internal = args.internal === true && tier.exposure === "trusted";
@@ -387,17 +392,22 @@ export class Edge extends pulumi.ComponentResource {
             protocol: "HTTP",
             loadBalancingAlgorithmType: "round_robin",
             stickiness: { type: "lb_cookie", enabled: false },
+            // kube-proxy's answer for the server, not the app's: it turns 503 when the server's
+            // pod starts terminating, so the server leaves rotation within two checks, while the
+            // pod still serves (its preStop sleep), instead of after it stopped.
             healthCheck: {
                 enabled: true,
-                path: tier.healthCheckPath,
+                path: "/healthz",
                 protocol: "HTTP",
-                port: "traffic-port",
+                port: String(tier.healthCheckPort),
                 matcher: "200",
-                interval: 15,
-                timeout: 5,
+                interval: 5,
+                timeout: 2,
                 healthyThreshold: 2,
-                unhealthyThreshold: 3,
+                unhealthyThreshold: 2,
             },
+            // Requests under way on a server leaving the group (scale-in, replacement) may finish.
+            deregistrationDelay: 60,
             tags: named(tags, prefix),
         }, parent);
         new aws.autoscaling.Attachment(prefix, {

@@ -162,7 +162,7 @@ export class TracardiDeployment extends pulumi.ComponentResource {
                 name: tier.name,
                 host: tier.host,
                 nodePort: tier.nodePort,
-                healthCheckPath: tier.healthCheckPath,
+                healthCheckPort: tier.healthCheckNodePort,
                 autoScalingGroupName: this.nodeGroups[tier.name]!.autoScalingGroupName,
                 serverSecurityGroupId: this.nodeGroups[tier.name]!.securityGroupId,
                 exposure: tier.exposure,

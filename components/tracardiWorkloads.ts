@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { instanceCapacity } from "../lib/instanceTypes";
 import {
-    apiDeployment, apiPodResources, guiDeployment, installJob, nodePortService, podDisruptionBudget, workerDeployment,
+    apiDeployment, apiPodResources, guiDeployment, installJob, podDisruptionBudget, tierService, workerDeployment,
 } from "../lib/manifests";
 import type { TracardiRelease } from "../lib/releases";
 import { guiApiTier, TierPlan } from "../lib/tiers";
@@ -70,7 +70,7 @@ export class TracardiWorkloads extends pulumi.ComponentResource {
             deployments[tier.name] = new k8s.apps.v1.Deployment(`${name}-${tier.name}`, {
                 metadata: manifest.metadata, spec: manifest.spec,
             }, ready);
-            new k8s.core.v1.Service(`${name}-${tier.name}`, nodePortService(tier, args.namespace), inNamespace);
+            new k8s.core.v1.Service(`${name}-${tier.name}`, tierService(tier, args.namespace), inNamespace);
             new k8s.policy.v1.PodDisruptionBudget(`${name}-${tier.name}`, podDisruptionBudget(tier.name, args.namespace), inNamespace);
         }
 

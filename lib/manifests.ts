@@ -78,8 +78,12 @@ function probes(urlPath: string) {
     };
 }
 
-// Lets the load balancer stop sending new requests before the process stops.
-const DRAIN = { preStop: { exec: { command: ["sleep", "15"] } } };
+/**
+ * Keeps a terminating pod serving until the load balancers have seen its server fail kube-proxy's
+ * health check (two checks, five seconds apart) and stopped sending it requests.
+ */
+export const DRAIN_SECONDS = 20;
+const DRAIN = { preStop: { exec: { command: ["sleep", String(DRAIN_SECONDS)] } } };
 
 const POD_SECURITY = { seccompProfile: { type: "RuntimeDefault" } };
 
@@ -137,7 +141,7 @@ export function apiDeployment(args: ApiDeploymentArgs): DeploymentManifest {
             ports: [{ name: "http", containerPort: 80, protocol: "TCP" }],
             env: args.env,
             resources: args.resources,
-            ...probes("/healthcheck"),
+            ...probes(tier.probePath),
             lifecycle: DRAIN,
             securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] } },
             volumeMounts: caMounts(args.searchCa),
@@ -176,7 +180,7 @@ export function guiDeployment(tier: TierPlan, namespace: string, image: string):
             image,
             ports: [{ name: "http", containerPort: 80, protocol: "TCP" }],
             resources: GUI_RESOURCES,
-            ...probes("/"),
+            ...probes(tier.probePath),
             lifecycle: DRAIN,
             // nginx's master switches its workers to an unprivileged user: keep the capabilities
             // that takes, forbid gaining more.
@@ -213,14 +217,22 @@ export function workerDeployment(args: WorkerDeploymentArgs): DeploymentManifest
     });
 }
 
-export function nodePortService(tier: TierPlan, namespace: string): { metadata: Input.meta.v1.ObjectMeta; spec: Input.core.v1.ServiceSpec } {
+/** A class no controller implements: the load balancers are Pulumi's, not Kubernetes'. */
+export const LOAD_BALANCER_CLASS = "tracardi.io/pulumi-managed-alb";
+
+/**
+ * The tier's Service for the load balancers: fixed node ports, traffic kept on the server it
+ * reached (the client address survives), and kube-proxy's health check node port, which only
+ * `LoadBalancer` Services get. The unimplemented class keeps EKS from creating a balancer for it.
+ */
+export function tierService(tier: TierPlan, namespace: string): { metadata: Input.meta.v1.ObjectMeta; spec: Input.core.v1.ServiceSpec } {
     return {
         metadata: { name: tier.name, namespace, labels: tierLabels(tier.name) },
         spec: {
-            type: "NodePort",
-            // Only nodes running a ready pod pass the load balancer's health check, and the
-            // client address survives.
+            type: "LoadBalancer",
+            loadBalancerClass: LOAD_BALANCER_CLASS,
             externalTrafficPolicy: "Local",
+            healthCheckNodePort: tier.healthCheckNodePort,
             selector: selector(tier.name),
             ports: [{ name: "http", protocol: "TCP", port: 80, targetPort: "http", nodePort: tier.nodePort }],
         },

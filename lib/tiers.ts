@@ -18,18 +18,27 @@ export interface TierPlan {
     /** gunicorn workers per API instance. */
     workers?: number;
     host: string;
-    /** Fixed NodePort the load balancers target. */
+    /** Fixed NodePort the load balancers send requests to. */
     nodePort: number;
-    healthCheckPath: string;
+    /**
+     * Fixed port where kube-proxy answers `/healthz` for the tier: 200 while the server has a
+     * ready pod of the tier, 503 once it has none or only terminating ones. Load balancers check
+     * it, so a server leaves rotation before its pod stops, not after.
+     */
+    healthCheckNodePort: number;
+    /** The pods' own probe path (what readiness, and so the server's health, rests on). */
+    probePath: string;
     exposure: Exposure;
 }
 
 export const NODE_PORTS: Record<TierName, number> = { "public-api": 30080, api: 30080, "internal-api": 30081, gui: 30082 };
+export const HEALTH_CHECK_NODE_PORTS: Record<TierName, number> = { "public-api": 32080, api: 32080, "internal-api": 32081, gui: 32082 };
 
 export function planTiers(spec: StackSpec): TierPlan[] {
     const api = (name: TierName, role: ApiRole, tier: { instances: number; instanceType: string; workers: number },
         host: string, exposure: Exposure): TierPlan => ({
-        name, kind: "api", role, ...tier, host, nodePort: NODE_PORTS[name], healthCheckPath: "/healthcheck", exposure,
+        name, kind: "api", role, ...tier, host, exposure,
+        nodePort: NODE_PORTS[name], healthCheckNodePort: HEALTH_CHECK_NODE_PORTS[name], probePath: "/healthcheck",
     });
     const tiers = spec.internalApi
         ? [
@@ -39,7 +48,7 @@ export function planTiers(spec: StackSpec): TierPlan[] {
         : [api("api", "collector-and-gui-api", spec.publicApi, spec.dns.publicApiHost, "collector-and-trusted")];
     tiers.push({
         name: "gui", kind: "gui", ...spec.gui, host: spec.dns.guiHost,
-        nodePort: NODE_PORTS.gui, healthCheckPath: "/", exposure: "trusted",
+        nodePort: NODE_PORTS.gui, healthCheckNodePort: HEALTH_CHECK_NODE_PORTS.gui, probePath: "/", exposure: "trusted",
     });
     return tiers;
 }

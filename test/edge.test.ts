@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { DRAIN_SECONDS } from "../lib/manifests";
 import * as pulumi from "@pulumi/pulumi";
 import { Edge, EdgeArgs, TLS_POLICY } from "../components/edge";
 import { isForwarded, publicPathPatterns, RulePlan } from "../lib/exposure";
@@ -17,7 +18,7 @@ const ANYWHERE = ["0.0.0.0/0", "::/0"];
 function tier(name: TierName, host: string, nodePort: number, exposure: EdgeArgs["tiers"][number]["exposure"]) {
     return {
         name, host: `${host}.${ZONE}`, nodePort, exposure,
-        healthCheckPath: name === "gui" ? "/" : "/healthcheck",
+        healthCheckPort: nodePort + 2000,
         autoScalingGroupName: `asg-${name}`,
         serverSecurityGroupId: `sg-servers-${name}`,
     };
@@ -212,14 +213,15 @@ describe("Edge with the production tiers", function () {
         assert.deepStrictEqual(admitted.sort(), ["tcp 443-443 0.0.0.0/0", "tcp 443-443 ::/0", "tcp 80-80 0.0.0.0/0", "tcp 80-80 ::/0"]);
     });
 
-    it("lets each tier's servers take the tier port from that tier's load balancers only, and nothing else out", () => {
+    it("lets each tier's servers take the tier port and its health check port from that tier's load balancers only, and nothing else out", () => {
         for (const t of productionArgs().tiers) {
             const group = b.lbs.find((l) => l.tier === t.name)!.securityGroupId;
+            const expected = [t.nodePort, t.healthCheckPort];
             assert.deepStrictEqual(ingressRulesOf(b, t.serverSecurityGroupId as string).map((r) =>
-                [r.referencedSecurityGroupId, r.fromPort, r.toPort, r.cidrIpv4, r.cidrIpv6]), [[group, t.nodePort, t.nodePort, undefined, undefined]]);
+                [r.referencedSecurityGroupId, r.fromPort, r.toPort, r.cidrIpv4, r.cidrIpv6]), expected.map((p) => [group, p, p, undefined, undefined]));
             const egress = ofType(b.resources, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").map(inputs)
                 .filter((r) => r.securityGroupId === group);
-            assert.deepStrictEqual(egress.map((r) => [r.referencedSecurityGroupId, r.fromPort, r.toPort]), [[t.serverSecurityGroupId, t.nodePort, t.nodePort]]);
+            assert.deepStrictEqual(egress.map((r) => [r.referencedSecurityGroupId, r.fromPort, r.toPort]), expected.map((p) => [t.serverSecurityGroupId, p, p]));
         }
     });
 
@@ -235,8 +237,11 @@ describe("Edge with the production tiers", function () {
                 assert.deepStrictEqual([g.targetType, g.port, g.protocol, g.loadBalancingAlgorithmType, g.vpcId],
                     ["instance", t.nodePort, "HTTP", "round_robin", "vpc-test"]);
                 assert.deepStrictEqual(g.stickiness, { type: "lb_cookie", enabled: false });
-                assert.strictEqual(g.healthCheck.path, t.healthCheckPath);
-                assert.strictEqual(g.healthCheck.enabled, true);
+                // kube-proxy's health check of the server: fails as soon as its pod terminates,
+                // and within two 5-second checks, inside the pod's preStop sleep.
+                assert.deepStrictEqual([g.healthCheck.enabled, g.healthCheck.path, g.healthCheck.port], [true, "/healthz", String(t.healthCheckPort)]);
+                assert.ok(g.healthCheck.interval * g.healthCheck.unhealthyThreshold < DRAIN_SECONDS,
+                    "the server would still get requests after its pod stopped");
                 const attached = attachments.filter((a) => refersTo(a.lbTargetGroupArn, group));
                 assert.deepStrictEqual(attached.map((a) => a.autoscalingGroupName), [t.autoScalingGroupName]);
             }

@@ -119,14 +119,21 @@ describe("Tracardi workloads on EKS", () => {
         }
     });
 
-    it("each tier is exposed on its fixed NodePort with the client address kept", () => {
-        const services = ofType(prod.resources, "kubernetes:core/v1:Service");
-        const ports: Record<string, Obj> = Object.fromEntries(services.map((s) => [component(s), (s.inputs.spec as Obj)]));
-        assert.deepStrictEqual(Object.fromEntries(Object.entries(ports).map(([k, s]) => [k, s.ports[0].nodePort])),
-            { "public-api": 30080, "internal-api": 30081, gui: 30082 });
-        for (const spec of Object.values(ports)) {
-            assert.strictEqual(spec.type, "NodePort");
-            assert.strictEqual(spec.externalTrafficPolicy, "Local");
+    it("each tier is exposed on its fixed node port with the client address kept, and a health check port for the load balancers", () => {
+        const services = ofType(prod.resources, "kubernetes:core/v1:Service").filter((s) => ["public-api", "internal-api", "gui"].includes(component(s)));
+        const specs: Record<string, Obj> = Object.fromEntries(services.map((s) => [component(s), (s.inputs.spec as Obj)]));
+        assert.deepStrictEqual(Object.fromEntries(Object.entries(specs).map(([k, s]) => [k, [s.ports[0].nodePort, s.healthCheckNodePort]])),
+            { "public-api": [30080, 32080], "internal-api": [30081, 32081], gui: [30082, 32082] });
+        for (const spec of Object.values(specs)) {
+            // LoadBalancer only for kube-proxy's health check port; the class keeps EKS from making a balancer.
+            assert.deepStrictEqual([spec.type, spec.loadBalancerClass, spec.externalTrafficPolicy],
+                ["LoadBalancer", "tracardi.io/pulumi-managed-alb", "Local"]);
+        }
+        const groups = ofType(prod.resources, "aws:lb/targetGroup:TargetGroup");
+        for (const [tier, spec] of Object.entries(specs)) {
+            const mine = groups.filter((g) => (g.inputs.port as number) === spec.ports[0].nodePort);
+            assert.ok(mine.length >= 2, `${tier} has no target groups on its node port`);
+            assert.ok(mine.every((g) => (g.inputs.healthCheck as Obj).port === String(spec.healthCheckNodePort)));
         }
     });
 
