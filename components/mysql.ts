@@ -57,6 +57,8 @@ export class Mysql extends pulumi.ComponentResource {
 
         const instance = new aws.rds.Instance(`${name}-db`, {
             engine: "mysql",
+            // 8.0: its master user authenticates with mysql_native_password, which Tracardi's driver
+            // speaks without TLS; 8.4 defaults to caching_sha2_password (see README).
             engineVersion: "8.0",
             instanceClass: args.instanceClass,
             allocatedStorage: args.storageGiB,
