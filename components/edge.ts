@@ -1,9 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { isIpv6Cidr } from "../lib/cidr";
+import { denyInsecureTransport } from "../lib/iam";
 import { listenerRules, loadBalancerIngressCidrs, openToInternet, OptionalCollectorPaths, RulePlan } from "../lib/exposure";
 import { named } from "../lib/tags";
 import type { Exposure, TierName } from "../lib/tiers";
+import { privateBucket } from "./privateBucket";
 
 /** TLS 1.3 and 1.2 only; AWS's default for new HTTPS listeners is still the 2016 policy. */
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -152,37 +154,19 @@ export class Edge extends pulumi.ComponentResource {
 
     /** An encrypted, private bucket the load balancers write their access logs to. */
     private accessLogs(name: string, args: EdgeArgs): { bucket: pulumi.Output<string>; ready: pulumi.Resource[] } {
-        const parent = { parent: this };
-        const bucket = new aws.s3.Bucket(`${name}-lb-logs`, { tags: args.tags }, parent);
-        const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-lb-logs`, {
-            bucket: bucket.id,
-            blockPublicAcls: true,
-            blockPublicPolicy: true,
-            ignorePublicAcls: true,
-            restrictPublicBuckets: true,
-        }, parent);
-        new aws.s3.BucketOwnershipControls(`${name}-lb-logs`, {
-            bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" },
-        }, parent);
-        // Load balancers can deliver logs only to buckets encrypted with S3-managed keys.
-        const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-lb-logs`, {
-            bucket: bucket.id,
-            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-        }, parent);
-        new aws.s3.BucketLifecycleConfiguration(`${name}-lb-logs`, {
-            bucket: bucket.id,
-            rules: [{
+        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+        const { bucket, ready } = privateBucket(`${name}-lb-logs`, {
+            // Load balancers can deliver logs only to buckets encrypted with S3-managed keys.
+            encryption: { sseAlgorithm: "AES256" },
+            versioned: false,
+            lifecycleRule: {
                 id: "expire-access-logs",
                 status: "Enabled",
                 filter: {},
                 expiration: { days: args.accessLogRetentionDays ?? 90 },
                 abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-            }],
-        }, parent);
-        const account = aws.getCallerIdentityOutput({}, parent).accountId;
-        const policy = new aws.s3.BucketPolicy(`${name}-lb-logs`, {
-            bucket: bucket.id,
-            policy: pulumi.all([bucket.arn, account]).apply(([arn, accountId]) => JSON.stringify({
+            },
+            policy: (bucketArn) => pulumi.all([bucketArn, account]).apply(([arn, accountId]) => JSON.stringify({
                 Version: "2012-10-17",
                 Statement: [
                     {
@@ -192,19 +176,13 @@ export class Edge extends pulumi.ComponentResource {
                         Action: "s3:PutObject",
                         Resource: args.tiers.map((t) => `${arn}/${t.name}/AWSLogs/${accountId}/*`),
                     },
-                    {
-                        Sid: "DenyInsecureTransport",
-                        Effect: "Deny",
-                        Principal: "*",
-                        Action: "s3:*",
-                        Resource: [arn, `${arn}/*`],
-                        Condition: { Bool: { "aws:SecureTransport": "false" } },
-                    },
+                    denyInsecureTransport(arn),
                 ],
             })),
-        }, { parent: this, dependsOn: [publicAccess] });
+            tags: args.tags,
+        }, this);
         // A load balancer checks that it can write to the bucket when logging is turned on.
-        return { bucket: bucket.bucket, ready: [policy, encryption] };
+        return { bucket: bucket.bucket, ready };
     }
 
     /** One certificate for every host, validated through the stack's zone. */

@@ -10,6 +10,7 @@ import { serviceAccountTrustPolicy } from "../lib/iam";
 import { instanceCapacity } from "../lib/instanceTypes";
 import { TIER_LABEL, tierLabels } from "../lib/manifests";
 import { NodeGroup } from "./nodeGroup";
+import { privateBucket } from "./privateBucket";
 
 export interface EckSearchClusterArgs {
     provider: k8s.Provider;
@@ -96,33 +97,22 @@ export class EckSearchCluster extends pulumi.ComponentResource {
             deletionWindowInDays: 30,
             tags,
         }, { parent: this, protect: true });
-        const bucket = new aws.s3.Bucket(`${name}-snapshots`, { tags }, { parent: this, protect: true });
-        this.snapshotBucket = bucket.bucket;
-        const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-snapshots`, {
-            bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
-        }, parent);
-        new aws.s3.BucketOwnershipControls(`${name}-snapshots`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
-        const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-snapshots`, {
-            bucket: bucket.id,
-            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
-        }, parent);
-        const versioning = new aws.s3.BucketVersioning(`${name}-snapshots`, {
-            bucket: bucket.id, versioningConfiguration: { status: "Enabled" },
-        }, parent);
-        // Snapshot retention deletes files; their previous versions stay a while longer, in case it was a mistake.
-        new aws.s3.BucketLifecycleConfiguration(`${name}-snapshots`, {
-            bucket: bucket.id,
-            rules: [{
+        const { bucket, ready: bucketReady } = privateBucket(`${name}-snapshots`, {
+            encryption: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn },
+            versioned: true,
+            // Snapshot retention deletes files; their previous versions stay a while longer, in case it was a mistake.
+            lifecycleRule: {
                 id: "expire-deleted-snapshot-files",
                 status: "Enabled",
                 filter: {},
                 noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionDays ?? 30 },
                 abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-            }],
-        }, { parent: this, dependsOn: [versioning] });
-        const bucketPolicy = new aws.s3.BucketPolicy(`${name}-snapshots`, {
-            bucket: bucket.id, policy: bucket.arn.apply(snapshotBucketPolicy),
-        }, { parent: this, dependsOn: [publicAccess] });
+            },
+            policy: (arn) => arn.apply(snapshotBucketPolicy),
+            protect: true,
+            tags,
+        }, this);
+        this.snapshotBucket = bucket.bucket;
 
         const role = new aws.iam.Role(`${name}-snapshots`, {
             description: "Elasticsearch nodes writing snapshots to S3",
@@ -167,7 +157,7 @@ export class EckSearchCluster extends pulumi.ComponentResource {
         }));
         new k8s.batch.v1.Job(`${name}-snapshots`, { metadata: job.metadata, spec: job.spec }, {
             ...k8sOptions,
-            dependsOn: [elasticsearch, encryption, bucketPolicy],
+            dependsOn: [elasticsearch, ...bucketReady],
             // The job waits for a cluster whose nodes may still be joining.
             customTimeouts: { create: "40m", update: "40m" },
         });

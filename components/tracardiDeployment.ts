@@ -83,7 +83,8 @@ export class TracardiDeployment extends pulumi.ComponentResource {
                 tags,
             }, parent);
         }
-        const apiSecurityGroups = this.tiers.filter((t) => t.kind === "api").map((t) => this.nodeGroups[t.name]!.securityGroupId);
+        const apiTiers = this.tiers.filter((t) => t.kind === "api");
+        const apiSecurityGroups = apiTiers.map((t) => this.nodeGroups[t.name]!.securityGroupId);
 
         this.secrets = new StackSecrets(`${name}-secrets`, { given: args.givenSecrets }, parent);
 
@@ -142,7 +143,7 @@ export class TracardiDeployment extends pulumi.ComponentResource {
                 nodes: spec.elasticsearch.nodes,
                 instanceType: spec.elasticsearch.instanceType,
                 volumeGiB: spec.elasticsearch.volumeGiB,
-                clients: [...this.tiers.filter((t) => t.kind === "api").map((t) => t.name), ...release.workers.map((w) => w.name)],
+                clients: [...apiTiers.map((t) => t.name), ...release.workers.map((w) => w.name)],
                 dependsOn: this.eks.addons,
                 tags,
             }, parent);

@@ -22,13 +22,12 @@ export interface TracardiWorkloadsArgs {
 }
 
 /**
- * Tracardi on Kubernetes: per tier a Deployment, a NodePort Service for the load balancers
- * and a PodDisruptionBudget; the release's background workers; the stack's Secret; and the
+ * Tracardi on Kubernetes: per tier a Deployment, a Service on fixed node ports for the load
+ * balancers and a PodDisruptionBudget; the release's background workers; the stack's Secret; and the
  * job that performs the first installation through the API.
  */
 export class TracardiWorkloads extends pulumi.ComponentResource {
     readonly namespace: pulumi.Output<string>;
-    readonly guiApiUrl: string;
 
     constructor(name: string, args: TracardiWorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracardi:k8s:Workloads", name, {}, opts);
@@ -87,10 +86,9 @@ export class TracardiWorkloads extends pulumi.ComponentResource {
         }
 
         // The service name resolves inside the namespace; port 80 is the Service's port.
-        this.guiApiUrl = `http://${guiApi.name}.${args.namespace}.svc.cluster.local`;
         new k8s.batch.v1.Job(`${name}-install`, installJob({
             namespace: args.namespace,
-            apiUrl: this.guiApiUrl,
+            apiUrl: `http://${guiApi.name}.${args.namespace}.svc.cluster.local`,
             adminEmail: args.adminEmail,
             release: release.tag,
         }), {

@@ -2,8 +2,9 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import type * as Input from "@pulumi/kubernetes/types/input";
+import { denyInsecureTransport } from "./iam";
 import type { InstanceCapacity } from "./instanceTypes";
-import { JobManifest, NODE_OVERHEAD, PodResources, pythonJob, TIER_LABEL, tierLabels } from "./manifests";
+import { guaranteed, JobManifest, NODE_OVERHEAD, PodResources, pythonJob, TIER_LABEL, tierLabels } from "./manifests";
 import { eckSearchConnection, SEARCH_CLUSTER_NAME } from "./search";
 
 /**
@@ -63,8 +64,7 @@ export function searchPodResources(node: InstanceCapacity): PodResources {
     if (memory < SEARCH_MIN_MEMORY_MIB) {
         throw new RangeError(`a node of ${node.memoryMiB} MiB leaves Elasticsearch ${memory} MiB; it needs ${SEARCH_MIN_MEMORY_MIB}`);
     }
-    const quantity = { cpu: `${cpu}m`, memory: `${memory}Mi` };
-    return { requests: quantity, limits: quantity };
+    return guaranteed(cpu, memory);
 }
 
 /** Half the container for the heap, the rest for Lucene's file cache; capped where compressed pointers end. */
@@ -338,13 +338,6 @@ export function snapshotRolePolicy(bucketArn: string, keyArn: string): string {
 export function snapshotBucketPolicy(bucketArn: string): string {
     return JSON.stringify({
         Version: "2012-10-17",
-        Statement: [{
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [bucketArn, `${bucketArn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-        }],
+        Statement: [denyInsecureTransport(bucketArn)],
     });
 }

@@ -1,3 +1,4 @@
+import { renderTable } from "./table";
 import type { Exposure, TierName } from "./tiers";
 
 /**
@@ -179,12 +180,10 @@ export function exposureMatrix(tiers: ExposureTier[], trustedCidrs: string[], op
 
 /** The matrix as the offline plan prints it. */
 export function renderExposureMatrix(rows: ExposureRow[], trustedCidrs: string[]): string {
-    const table = [["cluster", ...PATH_CLASSES], ...rows.map((r) =>
-        [r.internal ? `${r.cluster} (internal LB)` : r.cluster, ...PATH_CLASSES.map((c) => r.reach[c])])];
-    const widths = table[0].map((_, col) => Math.max(...table.map((row) => row[col].length)));
     return [
         "Exposure: who reaches each path class through the load balancers",
-        ...table.map((row) => row.map((cell, col) => cell.padEnd(widths[col])).join("  ").trimEnd()),
+        renderTable([["cluster", ...PATH_CLASSES], ...rows.map((r) =>
+            [r.internal ? `${r.cluster} (internal LB)` : r.cluster, ...PATH_CLASSES.map((c) => r.reach[c])])]),
         ...PATH_CLASSES.map((c) => `  ${c}: ${PATH_CLASS_INFO[c].description}`),
         `  internet: anyone; trusted: only ${trustedCidrs.join(", ")}; nobody: 404 at the load balancer`,
     ].join("\n");

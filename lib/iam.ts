@@ -29,4 +29,16 @@ export function serviceAccountTrustPolicy(oidcProviderArn: string, issuerUrl: st
     });
 }
 
+/** Bucket policy statement refusing every request that does not use TLS. */
+export function denyInsecureTransport(bucketArn: string): Record<string, unknown> {
+    return {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [bucketArn, `${bucketArn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+    };
+}
+
 export const managedPolicy = (partition: string, name: string): string => `arn:${partition}:iam::aws:policy/${name}`;

@@ -38,13 +38,24 @@ export const WORKER_RESOURCES = { cpuMillis: 100, memoryMiB: 384 };
  * is alone on its server, so requests equal limits (guaranteed QoS, never evicted first).
  */
 export function apiPodResources(node: InstanceCapacity, workersOnNode: number): PodResources {
-    const cpu = node.vcpu * 1000 - NODE_OVERHEAD.cpuMillis - workersOnNode * WORKER_RESOURCES.cpuMillis;
-    const memory = node.memoryMiB - NODE_OVERHEAD.memoryMiB - workersOnNode * WORKER_RESOURCES.memoryMiB;
-    if (cpu < 500 || memory < 1024) {
-        throw new RangeError(`a node of ${node.vcpu} vCPU and ${node.memoryMiB} MiB leaves ${cpu}m and ${memory}Mi for the API`);
-    }
-    const quantity = { cpu: `${cpu}m`, memory: `${memory}Mi` };
+    const { cpuMillis, memoryMiB } = apiPodBudget(node, workersOnNode);
+    return guaranteed(cpuMillis, memoryMiB);
+}
+
+/** Requests equal to limits: guaranteed QoS, for a pod that has its server to itself. */
+export function guaranteed(cpuMillis: number, memoryMiB: number): PodResources {
+    const quantity = { cpu: `${cpuMillis}m`, memory: `${memoryMiB}Mi` };
     return { requests: quantity, limits: quantity };
+}
+
+/** What an API server leaves its API pod; a RangeError when too little. */
+export function apiPodBudget(node: InstanceCapacity, workersOnNode: number): { cpuMillis: number; memoryMiB: number } {
+    const cpuMillis = node.vcpu * 1000 - NODE_OVERHEAD.cpuMillis - workersOnNode * WORKER_RESOURCES.cpuMillis;
+    const memoryMiB = node.memoryMiB - NODE_OVERHEAD.memoryMiB - workersOnNode * WORKER_RESOURCES.memoryMiB;
+    if (cpuMillis < 500 || memoryMiB < 1024) {
+        throw new RangeError(`a node of ${node.vcpu} vCPU and ${node.memoryMiB} MiB leaves ${cpuMillis}m and ${memoryMiB}Mi for the API`);
+    }
+    return { cpuMillis, memoryMiB };
 }
 
 /** Memory one gunicorn worker of the API needs, for checking a worker count fits its node. */

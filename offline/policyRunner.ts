@@ -43,15 +43,12 @@ function levelOf(policy: Policy, config: PackConfig): EnforcementLevel {
     return level ?? policy.enforcementLevel ?? "advisory";
 }
 
-/** What `args.getConfig()` returns: the schema's defaults under the pack config's values. */
+/** What `args.getConfig()` returns: the pack config's values. Each policy fills in its schema's defaults (settings()). */
 function configOf(policy: Policy, config: PackConfig): object {
-    const defaults = Object.fromEntries(Object.entries(policy.configSchema?.properties ?? {})
-        .filter(([, p]) => p.default !== undefined)
-        .map(([key, p]) => [key, p.default]));
     const entry = config[policy.name];
     const values = typeof entry === "object" ? { ...entry } : {};
     delete values.enforcementLevel;
-    return { ...defaults, ...values };
+    return values;
 }
 
 function optionsOf(resource: RecordedResource): PolicyResourceOptions {
@@ -102,6 +99,17 @@ async function stackResources(resources: RecordedResource[]): Promise<PolicyReso
     return views;
 }
 
+/** Runs one validation; a policy that declares itself not applicable reports nothing. */
+async function runValidation(validate: () => void | Promise<void>): Promise<void> {
+    try {
+        await validate();
+    } catch (err) {
+        if (!(err instanceof NotApplicable)) {
+            throw err;
+        }
+    }
+}
+
 function isResourcePolicy(policy: Policy): policy is ResourceValidationPolicy {
     return (policy as ResourceValidationPolicy).validateResource !== undefined;
 }
@@ -115,7 +123,8 @@ export async function runPolicies(resources: RecordedResource[], options: RunOpt
         throw new Error(`the pack config names unknown policies: ${unknown.join(", ")}`);
     }
     const verdicts: Verdict[] = [];
-    const stack = await stackResources(resources);
+    // Built when the first stack policy runs: it asks the mocks for every resource's outputs, which resource policies never read.
+    let stack: PolicyResource[] | undefined;
     for (const policy of policies) {
         const enforcement = levelOf(policy, config);
         if (enforcement === "disabled") {
@@ -123,15 +132,6 @@ export async function runPolicies(resources: RecordedResource[], options: RunOpt
         }
         const level = enforcement === "advisory" ? "advisory" : "mandatory";
         const getConfig = <T extends object>() => configOf(policy, config) as T;
-        const run = async (validate: () => void | Promise<void>) => {
-            try {
-                await validate();
-            } catch (err) {
-                if (!(err instanceof NotApplicable)) {
-                    throw err;
-                }
-            }
-        };
         if (isResourcePolicy(policy)) {
             const validations = [policy.validateResource ?? []].flat();
             for (const r of resources) {
@@ -141,13 +141,14 @@ export async function runPolicies(resources: RecordedResource[], options: RunOpt
                     getConfig, notApplicable, ...typeChecks(r.type, r.inputs),
                 };
                 for (const validate of validations) {
-                    await run(() => validate(args, report));
+                    await runValidation(() => validate(args, report));
                 }
             }
         } else {
             const report = (message: string, urn?: string) => verdicts.push({ policy: policy.name, level, resource: urn, message });
+            stack ??= await stackResources(resources);
             const args = { resources: stack, stackTags: new Map<string, string>(), getConfig, notApplicable };
-            await run(() => (policy as StackValidationPolicy).validateStack(args, report));
+            await runValidation(() => (policy as StackValidationPolicy).validateStack(args, report));
         }
     }
     return verdicts;

@@ -2,7 +2,8 @@ import type { StackPlan } from "./harness";
 import type { RecordedResource } from "./mocks";
 import type { Verdict } from "./policyRunner";
 import { exposureMatrix, renderExposureMatrix } from "../lib/exposure";
-import { planTiers } from "../lib/tiers";
+import { renderTable } from "../lib/table";
+import { Exposure, planTiers, TierName } from "../lib/tiers";
 import { owningComponent } from "./query";
 
 /** The plan as people read it: what runs where, who reaches it, and what gets created. */
@@ -11,30 +12,31 @@ export interface TierRow {
     tier: string;
     instances: number;
     instanceType: string;
+    /** gunicorn workers per API instance. */
+    workers?: number;
     host: string;
     reachableFrom: string;
 }
 
+const TIER_LABELS: Record<TierName, string> = {
+    "public-api": "public API (collector, EXPOSE_GUI_API=no)",
+    "internal-api": "internal API (GUI-facing, EXPOSE_GUI_API=yes)",
+    api: "API (collector and GUI-facing)",
+    gui: "GUI",
+};
+
 export function tierRows(plan: StackPlan): TierRow[] {
     const { spec } = plan;
     const trusted = `trusted networks (${spec.trustedCidrs.join(", ")})`;
-    const rows: TierRow[] = [];
-    if (spec.internalApi) {
-        rows.push({
-            tier: "public API (collector, EXPOSE_GUI_API=no)", ...spec.publicApi, host: spec.dns.publicApiHost,
-            reachableFrom: "the Internet, collector paths only",
-        });
-        rows.push({
-            tier: "internal API (GUI-facing, EXPOSE_GUI_API=yes)", ...spec.internalApi, host: spec.dns.internalApiHost ?? "",
-            reachableFrom: trusted,
-        });
-    } else {
-        rows.push({
-            tier: "API (collector and GUI-facing)", ...spec.publicApi, host: spec.dns.publicApiHost,
-            reachableFrom: `the Internet for collector paths; ${trusted} for the rest`,
-        });
-    }
-    rows.push({ tier: "GUI", ...spec.gui, host: spec.dns.guiHost, reachableFrom: trusted });
+    const reach: Record<Exposure, string> = {
+        collector: "the Internet, collector paths only",
+        trusted,
+        "collector-and-trusted": `the Internet for collector paths; ${trusted} for the rest`,
+    };
+    const rows: TierRow[] = planTiers(spec).map((t) => ({
+        tier: TIER_LABELS[t.name], instances: t.instances, instanceType: t.instanceType,
+        ...(t.workers === undefined ? {} : { workers: t.workers }), host: t.host, reachableFrom: reach[t.exposure],
+    }));
     const es = spec.elasticsearch;
     rows.push(es.provider === "eck"
         ? { tier: `Elasticsearch ${es.version} (ECK)`, instances: es.nodes, instanceType: es.instanceType, host: "(inside the cluster)", reachableFrom: "the API tiers only" }
@@ -107,11 +109,6 @@ export function dataRows(resources: RecordedResource[]): string[][] {
     return rows;
 }
 
-function table(rows: string[][]): string {
-    const widths = rows[0].map((_, col) => Math.max(...rows.map((r) => r[col].length)));
-    return rows.map((r) => r.map((cell, col) => cell.padEnd(widths[col])).join("  ").trimEnd()).join("\n");
-}
-
 export function renderPlan(plan: StackPlan): string {
     const { spec } = plan;
     const tiers = tierRows(plan);
@@ -121,19 +118,19 @@ export function renderPlan(plan: StackPlan): string {
         `Stack ${plan.stack}: Tracardi ${spec.version}, ${spec.profile} profile, ${spec.compute} compute, ` +
         `${spec.network.availabilityZones} availability zones, ${spec.loadBalancers.perCluster} load balancer(s) per cluster`,
         "",
-        table([["tier", "instances", "instance type", "host", "reachable from"],
+        renderTable([["tier", "instances", "instance type", "host", "reachable from"],
             ...tiers.map((t) => [t.tier, String(t.instances), t.instanceType, t.host, t.reachableFrom])]),
         "",
-        table([["node group", "instance type", "servers", "zones", "runs"], ...nodeGroupRows(plan.resources)]),
+        renderTable([["node group", "instance type", "servers", "zones", "runs"], ...nodeGroupRows(plan.resources)]),
         "",
-        table([["workload", "replicas", "image", "switches"], ...workloadRows(plan.resources)]),
+        renderTable([["workload", "replicas", "image", "switches"], ...workloadRows(plan.resources)]),
         "",
-        table([["data service", "size", "resilience", "deletion"], ...dataRows(plan.resources)]),
+        renderTable([["data service", "size", "resilience", "deletion"], ...dataRows(plan.resources)]),
         "",
         renderExposureMatrix(exposureMatrix(planTiers(spec), spec.trustedCidrs,
             { widget: spec.loadBalancers.widgetPaths, consent: spec.loadBalancers.consentPaths }), spec.trustedCidrs),
         "",
-        table([["component", "resources"], ...[...counts].map(([k, n]) => [k, String(n)])]),
+        renderTable([["component", "resources"], ...[...counts].map(([k, n]) => [k, String(n)])]),
         `${custom} cloud resources in ${plan.resources.length - custom} components`,
     ].join("\n");
 }

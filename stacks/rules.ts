@@ -1,15 +1,14 @@
 import { checkTrustedCidr } from "../lib/cidr";
 import { instanceCapacity } from "../lib/instanceTypes";
 import { searchPodResources } from "../lib/elasticsearch";
-import { API_WORKER_MIB, apiPodResources } from "../lib/manifests";
+import { API_WORKER_MIB, apiPodBudget } from "../lib/manifests";
 import { RELEASES } from "../lib/releases";
-
-/** Background workers every supported release runs beside the GUI-facing API. */
-const WORKERS_PER_RELEASE = Math.max(...Object.values(RELEASES).map((r) => r.workers.length));
 import type { ConfigProblem } from "./errors";
 import { dnsSchema, elasticsearchSchema } from "./schema";
 
 type Plain = Record<string, unknown>;
+
+const MOST_WORKERS = Math.max(...Object.values(RELEASES).map((r) => r.workers.length));
 
 /**
  * Rules that relate several keys, or depend on the profile. They read the merged input
@@ -72,9 +71,11 @@ export function crossFieldProblems(input: Plain): ConfigProblem[] {
         }
         // The background workers run beside the GUI-facing API: internalApi, or publicApi alone.
         const hostsWorkers = tierKey === "internalApi" || get("internalApi") === undefined;
+        // An unknown version is the schema's to report; size for the most workers any release runs.
+        const workersOnNode = RELEASES[str("version") ?? ""]?.workers.length ?? MOST_WORKERS;
         let memoryMiB: number;
         try {
-            memoryMiB = parseInt(apiPodResources(node, hostsWorkers ? WORKERS_PER_RELEASE : 0).limits.memory, 10);
+            memoryMiB = apiPodBudget(node, hostsWorkers ? workersOnNode : 0).memoryMiB;
         } catch {
             problem(`${tierKey}.instanceType`, "is too small for a Tracardi API server", "at least 2 vCPU and 4 GiB, such as c6i.large");
             continue;

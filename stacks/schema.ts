@@ -188,6 +188,4 @@ export const specSchema = z.strictObject({
 });
 
 export type StackSpec = z.infer<typeof specSchema>;
-export type ApiTierSpec = z.infer<typeof apiTierSchema>;
-export type GuiTierSpec = z.infer<typeof guiTierSchema>;
 export type Profile = (typeof PROFILES)[number];

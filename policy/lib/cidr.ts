@@ -10,7 +10,7 @@ function parse(cidr: string): Parsed | undefined {
 }
 
 /** Whether `inner` lies wholly inside `outer` (same family, longer or equal prefix). */
-export function within(inner: string, outer: string): boolean {
+function within(inner: string, outer: string): boolean {
     const a = parse(inner);
     const b = parse(outer);
     return !!a && !!b && a[0].kind() === b[0].kind() && a[1] >= b[1] && a[0].match(b);

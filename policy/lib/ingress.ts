@@ -17,14 +17,14 @@ export interface Ingress {
     toPort: number;
 }
 
-export const INGRESS_TYPES = [...SECURITY_GROUPS, AWS.ingressRule, AWS.securityGroupRule] as const;
+export const INGRESS_TYPES: readonly string[] = [...SECURITY_GROUPS, AWS.ingressRule, AWS.securityGroupRule];
 
 function port(value: unknown, fallback: number): number {
     return typeof value === "number" ? value : fallback;
 }
 
 export function ingressOf(type: string, props: Plain): Ingress[] {
-    if ((SECURITY_GROUPS as readonly string[]).includes(type)) {
+    if (SECURITY_GROUPS.includes(type)) {
         return records(props.ingress).map((rule) => ({
             cidrs: [...texts(rule.cidrBlocks), ...texts(rule.ipv6CidrBlocks)],
             sourceGroups: () => [...texts(rule.securityGroups), ...(rule.self === true ? ["self"] : [])],

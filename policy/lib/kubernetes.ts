@@ -24,6 +24,11 @@ export function containersOf(podSpec: Plain): Plain[] {
     return [...records(podSpec.initContainers), ...records(podSpec.containers)];
 }
 
+/** Whether a container runs the Tracardi API (image tracardi/tracardi-api). */
+export function isApiContainer(container: Plain): boolean {
+    return /tracardi-api/.test(text(container.image) ?? "");
+}
+
 /** How a container sets one variable: a plain value, a reference (Secret, ConfigMap, field), or not at all. */
 export type EnvSetting = { kind: "absent" } | { kind: "value"; value: string } | { kind: "secret" } | { kind: "other-reference" };
 

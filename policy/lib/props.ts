@@ -13,7 +13,7 @@ export function record(value: unknown): Plain {
     return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Plain) : {};
 }
 
-export function list(value: unknown): unknown[] {
+function list(value: unknown): unknown[] {
     return Array.isArray(value) ? value : [];
 }
 
@@ -73,18 +73,24 @@ export function settings<T>(schema: PolicyConfigSchema, args: { getConfig<U exte
     return { ...defaults, ...args.getConfig<object>() } as T;
 }
 
+type Validate = (props: Plain, args: ResourceValidationArgs, report: ReportViolation) => void;
+
 /**
  * A resource validation for the listed type tokens only. Matching tokens (not provider classes)
  * keeps the pack free of @pulumi/aws and @pulumi/kubernetes.
  */
-export function forTypes(types: readonly string[],
-    validate: (props: Plain, args: ResourceValidationArgs, report: ReportViolation) => void): ResourceValidation {
+export function forTypes(types: readonly string[], validate: Validate): ResourceValidation {
     return (args, report) => {
         if (!types.includes(args.type)) {
             args.notApplicable(`applies to ${types.join(", ")}`);
         }
         validate(args.props, args, report);
     };
+}
+
+/** A resource validation with a check of its own for each type token: forTypes over the handlers' tokens. */
+export function byType(handlers: Record<string, Validate>): ResourceValidation {
+    return forTypes(Object.keys(handlers), (props, args, report) => handlers[args.type](props, args, report));
 }
 
 /** A readable reference to a resource in a message. */

@@ -1,6 +1,7 @@
 import type { PolicyResource } from "@pulumi/policy";
+import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { componentOf, TIER_LABEL } from "./kubernetes";
-import { at, clusterOf, record, text } from "./props";
+import { at, clusterOf, ofTypes, record, text } from "./props";
 import { AWS, K8S } from "./types";
 
 /**
@@ -32,7 +33,7 @@ export function tierOfNodeGroup(props: Record<string, unknown>): string | undefi
 }
 
 /** Tier names the stack mentions, from workloads, node groups and load balancers. */
-export function tiersIn(resources: PolicyResource[]): Set<string> {
+function tiersIn(resources: PolicyResource[]): Set<string> {
     const names = new Set<string>();
     for (const r of resources) {
         const name = r.type === K8S.deployment ? componentOf(r.props)
@@ -52,10 +53,10 @@ export function profileOf(resources: PolicyResource[]): Profile {
 
 /** The Deployments of one component (tier). */
 export function deploymentsOf(resources: PolicyResource[], component: string): PolicyResource[] {
-    return resources.filter((r) => r.type === K8S.deployment && componentOf(r.props) === component);
+    return ofTypes(resources, K8S.deployment).filter((r) => componentOf(r.props) === component);
 }
 
-export function replicasOf(deployment: PolicyResource): number {
+function replicasOf(deployment: PolicyResource): number {
     const replicas = at(deployment.props, "spec.replicas");
     // Kubernetes runs one replica when the field is unset.
     return typeof replicas === "number" ? replicas : 1;
@@ -63,4 +64,28 @@ export function replicasOf(deployment: PolicyResource): number {
 
 export function instancesOf(resources: PolicyResource[], component: string): number {
     return deploymentsOf(resources, component).reduce((sum, d) => sum + replicasOf(d), 0);
+}
+
+/** Zones the stack's subnets span: where its nodes, and so its search nodes, can run. */
+export function zonesOf(resources: PolicyResource[]): Set<string> {
+    return new Set(ofTypes(resources, AWS.subnet).map((s) => text(s.props.availabilityZone)).filter((z): z is string => !!z));
+}
+
+const smallName = (name: string) => `small${name[0].toUpperCase()}${name.slice(1)}`;
+
+/**
+ * A threshold's two config properties: `name` for production and `small<Name>` for a
+ * minimal-profile stack. `smallWhat` describes the small one when it is not `what` itself.
+ */
+export function thresholds(name: string, production: number, small: number, what: string,
+    smallWhat = what): Record<string, PolicyConfigJSONSchema> {
+    return {
+        [name]: { type: "integer", minimum: 1, default: production, description: `${what} (production).` },
+        [smallName(name)]: { type: "integer", minimum: 1, default: small, description: `${smallWhat} in a minimal-profile stack.` },
+    };
+}
+
+/** The threshold of the stack's profile, from a policy's settings(). */
+export function thresholdOf(config: Record<string, number>, name: string, profile: Profile): number {
+    return config[profile === "minimal" ? smallName(name) : name];
 }

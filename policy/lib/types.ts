@@ -30,8 +30,8 @@ export const AWS = {
     bucketEncryptionV2: "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
 } as const;
 
-export const SECURITY_GROUPS = [AWS.securityGroup, AWS.defaultSecurityGroup] as const;
-export const BUCKETS = [AWS.bucket, AWS.bucketV2] as const;
+export const SECURITY_GROUPS: readonly string[] = [AWS.securityGroup, AWS.defaultSecurityGroup];
+export const BUCKETS: readonly string[] = [AWS.bucket, AWS.bucketV2];
 
 export const K8S = {
     deployment: "kubernetes:apps/v1:Deployment",
@@ -47,4 +47,4 @@ export const K8S = {
     elasticsearch: "kubernetes:elasticsearch.k8s.elastic.co/v1:Elasticsearch",
 } as const;
 
-export const WORKLOADS = [K8S.deployment, K8S.statefulSet, K8S.daemonSet, K8S.job, K8S.cronJob] as const;
+export const WORKLOADS: readonly string[] = [K8S.deployment, K8S.statefulSet, K8S.daemonSet, K8S.job, K8S.cronJob];

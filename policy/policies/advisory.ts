@@ -1,5 +1,6 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { at, forTypes, isTrue, ofTypes, texts } from "../lib/props";
+import { zonesOf } from "../lib/tiers";
 import { AWS } from "../lib/types";
 
 /** Worth a warning, not a block: resilience and forensics that a stack can reasonably go without. */
@@ -9,7 +10,7 @@ export const natPerZone: StackValidationPolicy = {
     description: "One NAT gateway per zone, so losing a zone does not cut the others off the Internet (image pulls, AWS APIs).",
     enforcementLevel: "advisory",
     validateStack: (args, report) => {
-        const zones = new Set(ofTypes(args.resources, AWS.subnet).map((s) => s.props.availabilityZone).filter((z) => typeof z === "string"));
+        const zones = zonesOf(args.resources);
         const nats = ofTypes(args.resources, AWS.natGateway).length;
         if (zones.size > 1 && nats < zones.size) {
             report(`${nats} NAT gateway(s) serve ${zones.size} zones: losing the gateway's zone cuts every zone off the Internet; ` +

@@ -1,7 +1,7 @@
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { INGRESS_TYPES, ingressOf } from "../lib/ingress";
-import { componentOf } from "../lib/kubernetes";
-import { at, describe, forTypes, isTrue, ofTypes, Plain, record, records, settings, tagsOf, text, texts } from "../lib/props";
+import { COMPONENT_LABEL } from "../lib/kubernetes";
+import { at, byType, describe, isTrue, ofTypes, Plain, record, records, settings, tagsOf, text, texts } from "../lib/props";
 import { API_TIERS, tierOfNodeGroup } from "../lib/tiers";
 import { AWS, BUCKETS, K8S, SECURITY_GROUPS } from "../lib/types";
 
@@ -13,50 +13,44 @@ export const encryptionAtRest: ResourceValidationPolicy = {
     name: "tracardi-encryption-at-rest",
     description: "Every EBS volume (launch templates, instances, volumes, EBS storage classes), RDS database and ElastiCache group is encrypted at rest.",
     enforcementLevel: "mandatory",
-    validateResource: forTypes([AWS.launchTemplate, AWS.instance, AWS.ebsVolume, AWS.rdsInstance, AWS.replicationGroup, K8S.storageClass],
-        (props, args, report) => {
-            const name = args.name;
-            switch (args.type) {
-                case AWS.launchTemplate: {
-                    const volumes = records(props.blockDeviceMappings).filter((m) => m.ebs !== undefined);
-                    if (volumes.length === 0) {
-                        report(`launch template ${name} leaves its root volume's encryption to the account default: ` +
-                            "declare the root device in blockDeviceMappings with ebs.encrypted \"true\"");
-                    }
-                    for (const m of volumes.filter((v) => !isTrue(at(v, "ebs.encrypted")))) {
-                        report(`launch template ${name} volume ${text(m.deviceName)} is not encrypted: set ebs.encrypted to "true"`);
-                    }
-                    break;
-                }
-                case AWS.instance: {
-                    const unencrypted = [record(props.rootBlockDevice), ...records(props.ebsBlockDevices)].filter((d) => !isTrue(d.encrypted));
-                    if (unencrypted.length > 0) {
-                        report(`instance ${name} has unencrypted volumes: set encrypted: true on rootBlockDevice and every ebsBlockDevices entry`);
-                    }
-                    break;
-                }
-                case AWS.ebsVolume:
-                    if (!isTrue(props.encrypted)) {
-                        report(`EBS volume ${name} is not encrypted: set encrypted: true`);
-                    }
-                    break;
-                case AWS.rdsInstance:
-                    if (!isTrue(props.storageEncrypted)) {
-                        report(`RDS instance ${name} is not encrypted at rest: set storageEncrypted: true (a new instance: encryption cannot be added later)`);
-                    }
-                    break;
-                case AWS.replicationGroup:
-                    if (!isTrue(props.atRestEncryptionEnabled)) {
-                        report(`ElastiCache replication group ${name} is not encrypted at rest: set atRestEncryptionEnabled: true`);
-                    }
-                    break;
-                case K8S.storageClass:
-                    if (EBS_PROVISIONERS.includes(text(props.provisioner) ?? "") && record(props.parameters).encrypted !== "true") {
-                        report(`StorageClass ${name} provisions unencrypted EBS volumes: set parameters.encrypted to "true"`);
-                    }
-                    break;
+    validateResource: byType({
+        [AWS.launchTemplate]: (props, { name }, report) => {
+            const volumes = records(props.blockDeviceMappings).filter((m) => m.ebs !== undefined);
+            if (volumes.length === 0) {
+                report(`launch template ${name} leaves its root volume's encryption to the account default: ` +
+                    "declare the root device in blockDeviceMappings with ebs.encrypted \"true\"");
             }
-        }),
+            for (const m of volumes.filter((v) => !isTrue(at(v, "ebs.encrypted")))) {
+                report(`launch template ${name} volume ${text(m.deviceName)} is not encrypted: set ebs.encrypted to "true"`);
+            }
+        },
+        [AWS.instance]: (props, { name }, report) => {
+            const unencrypted = [record(props.rootBlockDevice), ...records(props.ebsBlockDevices)].filter((d) => !isTrue(d.encrypted));
+            if (unencrypted.length > 0) {
+                report(`instance ${name} has unencrypted volumes: set encrypted: true on rootBlockDevice and every ebsBlockDevices entry`);
+            }
+        },
+        [AWS.ebsVolume]: (props, { name }, report) => {
+            if (!isTrue(props.encrypted)) {
+                report(`EBS volume ${name} is not encrypted: set encrypted: true`);
+            }
+        },
+        [AWS.rdsInstance]: (props, { name }, report) => {
+            if (!isTrue(props.storageEncrypted)) {
+                report(`RDS instance ${name} is not encrypted at rest: set storageEncrypted: true (a new instance: encryption cannot be added later)`);
+            }
+        },
+        [AWS.replicationGroup]: (props, { name }, report) => {
+            if (!isTrue(props.atRestEncryptionEnabled)) {
+                report(`ElastiCache replication group ${name} is not encrypted at rest: set atRestEncryptionEnabled: true`);
+            }
+        },
+        [K8S.storageClass]: (props, { name }, report) => {
+            if (EBS_PROVISIONERS.includes(text(props.provisioner) ?? "") && record(props.parameters).encrypted !== "true") {
+                report(`StorageClass ${name} provisions unencrypted EBS volumes: set parameters.encrypted to "true"`);
+            }
+        },
+    }),
 };
 
 const SSE_ALGORITHMS = ["AES256", "aws:kms", "aws:kms:dsse"];
@@ -109,7 +103,7 @@ export const statefulProtected: StackValidationPolicy = {
             if (!PROTECTED_TYPES.includes(r.type)) {
                 continue;
             }
-            const isLogBucket = (BUCKETS as readonly string[]).includes(r.type) &&
+            const isLogBucket = BUCKETS.includes(r.type) &&
                 [text(props.bucket), text(props.id)].some((b) => b !== undefined && logBuckets.has(b));
             if (!r.opts.protect && !isLogBucket) {
                 report(`${r.name} holds data but can be deleted by pulumi destroy or a replacement: set the resource option protect: true`, r.urn);
@@ -133,7 +127,7 @@ export const statefulProtected: StackValidationPolicy = {
 function apiServerGroups(resources: PolicyResource[]): Set<string> {
     const ids = new Set<string>();
     for (const group of ofTypes(resources, AWS.nodeGroup).filter((g) => API_TIERS.includes(tierOfNodeGroup(g.props) ?? ""))) {
-        for (const template of group.dependencies.filter((d) => d.type === AWS.launchTemplate)) {
+        for (const template of ofTypes(group.dependencies, AWS.launchTemplate)) {
             texts(template.props.vpcSecurityGroupIds).forEach((id) => ids.add(id));
             records(template.props.networkInterfaces).flatMap((n) => texts(n.securityGroups)).forEach((id) => ids.add(id));
         }
@@ -144,8 +138,7 @@ function apiServerGroups(resources: PolicyResource[]): Set<string> {
 /** Ingress into one security group: its inline rules and the rule resources that target it. */
 function ingressInto(resources: PolicyResource[], group: PolicyResource) {
     const id = text(group.props.id);
-    const rules = resources.filter((r) => (INGRESS_TYPES as readonly string[]).includes(r.type) && r.urn !== group.urn &&
-        id !== undefined && text(r.props.securityGroupId) === id);
+    const rules = ofTypes(resources, ...INGRESS_TYPES).filter((r) => r.urn !== group.urn && id !== undefined && text(r.props.securityGroupId) === id);
     return [group, ...rules].flatMap((r) => ingressOf(r.type, r.props).map((rule) => ({ resource: r, rule })));
 }
 
@@ -172,13 +165,13 @@ export const dataStoresPrivate: StackValidationPolicy = {
             if (subnetGroups.length === 0) {
                 report(`${what} has no subnet group of the stack: give it one listing the data subnets`, store.urn);
             }
-            for (const subnet of subnetGroups.flatMap((g) => g.dependencies.filter((d) => d.type === AWS.subnet))) {
+            for (const subnet of subnetGroups.flatMap((g) => ofTypes(g.dependencies, AWS.subnet))) {
                 const tier = tagsOf(subnet.props)["tracardi:subnet-tier"];
                 if (tier !== "data") {
                     report(`${what} can be placed in subnet ${subnet.name} (tier ${tier ?? "untagged"}): list only the data subnets in its subnet group`, store.urn);
                 }
             }
-            const groups = store.dependencies.filter((d) => (SECURITY_GROUPS as readonly string[]).includes(d.type));
+            const groups = ofTypes(store.dependencies, ...SECURITY_GROUPS);
             if (groups.length === 0) {
                 report(`${what} has no security group of the stack: give it one that admits only the API tiers' node security groups`, store.urn);
             }
@@ -212,11 +205,11 @@ function allowedPeer(peer: Plain, esName: string, clients: string[], operatorNam
     if (labels[ES_CLUSTER_LABEL] === esName) {
         return true;
     }
-    const component = componentOf({ metadata: { labels } });
+    const component = text(labels[COMPONENT_LABEL]);
     const expressions = records(selector.matchExpressions);
     const byLabel = component !== undefined && clients.includes(component);
     const byExpression = expressions.length > 0 && expressions.every((e) =>
-        e.key === "app.kubernetes.io/component" && e.operator === "In" && texts(e.values).every((v) => clients.includes(v)));
+        e.key === COMPONENT_LABEL && e.operator === "In" && texts(e.values).every((v) => clients.includes(v)));
     return (byLabel && expressions.length === 0) || (byExpression && component === undefined);
 }
 

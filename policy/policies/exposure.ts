@@ -2,7 +2,7 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { isInternetWide, TrustRule, untrusted } from "../lib/cidr";
 import { describePorts, INGRESS_TYPES, ingressOf, onlyTcpPorts } from "../lib/ingress";
-import { containersOf, envOf, hasSecretEnvFrom, isOn, podSpecOf } from "../lib/kubernetes";
+import { containersOf, envOf, hasSecretEnvFrom, isApiContainer, isOn, podSpecOf } from "../lib/kubernetes";
 import { clusterOf, CLUSTER_TAG, forTypes, known, Plain, record, records, settings, text, texts } from "../lib/props";
 import { AWS, K8S, WORKLOADS } from "../lib/types";
 
@@ -186,7 +186,7 @@ export const installationToken: ResourceValidationPolicy = {
                         "take a random token from a Secret (valueFrom.secretKeyRef)"
                     : `${args.name} container ${name} sets INSTALLATION_TOKEN as a plain value anyone who can read the Deployment sees: ` +
                         "take it from a Secret (valueFrom.secretKeyRef)");
-            } else if (setting.kind === "absent" && /tracardi-api/.test(text(container.image) ?? "") && !hasSecretEnvFrom(container)) {
+            } else if (setting.kind === "absent" && isApiContainer(container) && !hasSecretEnvFrom(container)) {
                 report(`${args.name} container ${name} leaves INSTALLATION_TOKEN unset, so the API accepts Tracardi's default token on POST /install: ` +
                     "set it from a Secret holding a random token (valueFrom.secretKeyRef)");
             }

@@ -1,8 +1,8 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { containersOf, envOf, podLabelsOf, podSpecOf, selects, TIER_LABEL } from "../lib/kubernetes";
+import { containersOf, envOf, isApiContainer, podLabelsOf, podSpecOf, selects, TIER_LABEL } from "../lib/kubernetes";
 import { at, clusterOf, describe, ofTypes, record, records, settings, text } from "../lib/props";
 import {
-    API_TIERS, CLUSTERS, deploymentsOf, instancesOf, Profile, profileOf, TIER_KEYS, tierOfNodeGroup,
+    API_TIERS, CLUSTERS, deploymentsOf, instancesOf, Profile, profileOf, thresholdOf, thresholds, TIER_KEYS, tierOfNodeGroup, zonesOf,
 } from "../lib/tiers";
 import { AWS, K8S } from "../lib/types";
 
@@ -16,8 +16,7 @@ const key = (tier: string, field: string) => `tracardi:${TIER_KEYS[tier]}.${fiel
 
 /** The Tracardi API containers of a Deployment. */
 function apiContainers(deployment: PolicyResource) {
-    return containersOf(podSpecOf(deployment.type, deployment.props))
-        .filter((c) => /tracardi-api/.test(text(c.image) ?? ""));
+    return containersOf(podSpecOf(deployment.type, deployment.props)).filter(isApiContainer);
 }
 
 /** Reports every API container of the tier whose EXPOSE_GUI_API is not `want`. */
@@ -91,16 +90,11 @@ export const apiInstances: StackValidationPolicy = {
     name: "tracardi-api-instances",
     description: "Enough API instances in all: at least 5 in production, 2 in a minimal stack.",
     enforcementLevel: "mandatory",
-    configSchema: {
-        properties: {
-            minApiInstancesTotal: { type: "integer", minimum: 1, default: 5, description: "API instances over all API clusters (production)." },
-            smallMinApiInstancesTotal: { type: "integer", minimum: 1, default: 2, description: "API instances in a minimal-profile stack." },
-        },
-    },
+    configSchema: { properties: thresholds("minApiInstancesTotal", 5, 2, "API instances over all API clusters", "API instances") },
     validateStack: (args, report) => {
-        const config = settings<{ minApiInstancesTotal: number; smallMinApiInstancesTotal: number }>(apiInstances.configSchema!, args);
+        const config = settings<Record<string, number>>(apiInstances.configSchema!, args);
         const profile = profileOf(args.resources);
-        const min = profile === "minimal" ? config.smallMinApiInstancesTotal : config.minApiInstancesTotal;
+        const min = thresholdOf(config, "minApiInstancesTotal", profile);
         const counts = API_TIERS.map((t) => [t, instancesOf(args.resources, t)] as const).filter(([, n]) => n > 0);
         const total = counts.reduce((sum, [, n]) => sum + n, 0);
         if (total < min) {
@@ -117,16 +111,11 @@ export const guiInstances: StackValidationPolicy = {
     name: "tracardi-gui-instances",
     description: "The GUI cluster runs at least 2 instances in production, 1 in a minimal stack.",
     enforcementLevel: "mandatory",
-    configSchema: {
-        properties: {
-            minGuiInstances: { type: "integer", minimum: 1, default: 2, description: "GUI instances (production)." },
-            smallMinGuiInstances: { type: "integer", minimum: 1, default: 1, description: "GUI instances in a minimal-profile stack." },
-        },
-    },
+    configSchema: { properties: thresholds("minGuiInstances", 2, 1, "GUI instances") },
     validateStack: (args, report) => {
-        const config = settings<{ minGuiInstances: number; smallMinGuiInstances: number }>(guiInstances.configSchema!, args);
+        const config = settings<Record<string, number>>(guiInstances.configSchema!, args);
         const profile = profileOf(args.resources);
-        const min = profile === "minimal" ? config.smallMinGuiInstances : config.minGuiInstances;
+        const min = thresholdOf(config, "minGuiInstances", profile);
         if (deploymentsOf(args.resources, "gui").length === 0) {
             report(missing("gui", `the stack must run the Tracardi GUI with at least ${min} instance(s)`));
             return;
@@ -137,11 +126,6 @@ export const guiInstances: StackValidationPolicy = {
         }
     },
 };
-
-/** Zones the stack's subnets span: where its nodes, and so its search nodes, can run. */
-function zonesOf(resources: PolicyResource[]): Set<string> {
-    return new Set(ofTypes(resources, AWS.subnet).map((s) => text(s.props.availabilityZone)).filter((z): z is string => !!z));
-}
 
 const ZONE_KEY = "topology.kubernetes.io/zone";
 
@@ -185,19 +169,13 @@ export const searchCluster: StackValidationPolicy = {
     description: "Elasticsearch (ECK) runs at least 3 zone-aware nodes over at least 3 zones in production (1 node, 2 zones in a minimal stack); external search lists as many hosts.",
     enforcementLevel: "mandatory",
     configSchema: {
-        properties: {
-            minSearchNodes: { type: "integer", minimum: 1, default: 3, description: "Elasticsearch nodes (production)." },
-            minZones: { type: "integer", minimum: 1, default: 3, description: "Availability zones (production)." },
-            smallMinSearchNodes: { type: "integer", minimum: 1, default: 1, description: "Elasticsearch nodes in a minimal-profile stack." },
-            smallMinZones: { type: "integer", minimum: 1, default: 2, description: "Availability zones in a minimal-profile stack." },
-        },
+        properties: { ...thresholds("minSearchNodes", 3, 1, "Elasticsearch nodes"), ...thresholds("minZones", 3, 2, "Availability zones") },
     },
     validateStack: (args, report) => {
-        const config = settings<{ minSearchNodes: number; minZones: number; smallMinSearchNodes: number; smallMinZones: number }>(
-            searchCluster.configSchema!, args);
+        const config = settings<Record<string, number>>(searchCluster.configSchema!, args);
         const profile = profileOf(args.resources);
-        const minNodes = profile === "minimal" ? config.smallMinSearchNodes : config.minSearchNodes;
-        const minZones = profile === "minimal" ? config.smallMinZones : config.minZones;
+        const minNodes = thresholdOf(config, "minSearchNodes", profile);
+        const minZones = thresholdOf(config, "minZones", profile);
         const clusters = ofTypes(args.resources, K8S.elasticsearch);
         if (clusters.length === 0) {
             checkExternalSearch(args.resources, profile, minNodes, report);
@@ -278,17 +256,11 @@ export const clustersBehindLoadBalancers: StackValidationPolicy = {
     name: "tracardi-clusters-behind-load-balancers",
     description: "Every cluster sits behind its own load balancers: at least 2 per cluster in production, 1 in a minimal stack.",
     enforcementLevel: "mandatory",
-    configSchema: {
-        properties: {
-            minLoadBalancersPerCluster: { type: "integer", minimum: 1, default: 2, description: "Load balancers per cluster (production)." },
-            smallMinLoadBalancersPerCluster: { type: "integer", minimum: 1, default: 1, description: "Load balancers per cluster in a minimal-profile stack." },
-        },
-    },
+    configSchema: { properties: thresholds("minLoadBalancersPerCluster", 2, 1, "Load balancers per cluster") },
     validateStack: (args, report) => {
-        const config = settings<{ minLoadBalancersPerCluster: number; smallMinLoadBalancersPerCluster: number }>(
-            clustersBehindLoadBalancers.configSchema!, args);
+        const config = settings<Record<string, number>>(clustersBehindLoadBalancers.configSchema!, args);
         const profile: Profile = profileOf(args.resources);
-        const min = profile === "minimal" ? config.smallMinLoadBalancersPerCluster : config.minLoadBalancersPerCluster;
+        const min = thresholdOf(config, "minLoadBalancersPerCluster", profile);
         const balancers = ofTypes(args.resources, AWS.loadBalancer);
         for (const cluster of CLUSTERS[profile]) {
             const count = balancers.filter((lb) => clusterOf(lb.props) === cluster).length;

@@ -7,7 +7,7 @@ import { AWS, K8S } from "../../policy/lib/types";
  * They include what the program does not create yet, so every policy has something to judge.
  */
 
-export const TRUSTED = ["203.0.113.0/24", "2001:db8:1000::/48"];
+const TRUSTED = ["203.0.113.0/24", "2001:db8:1000::/48"];
 const TRUSTED_V4 = TRUSTED.filter((c) => !c.includes(":"));
 const TRUSTED_V6 = TRUSTED.filter((c) => c.includes(":"));
 
@@ -33,10 +33,9 @@ export function resource(type: string, name: string, inputs: Record<string, unkn
 type Inputs = Record<string, any>;
 
 /** A deep copy of the stack with one resource's inputs changed. */
-export function changed(stack: RecordedResource[], name: string, change: (inputs: Inputs, r: RecordedResource) => void,
-    type?: string): RecordedResource[] {
+export function changed(stack: RecordedResource[], name: string, change: (inputs: Inputs, r: RecordedResource) => void): RecordedResource[] {
     const copy = structuredClone(stack);
-    const target = copy.find((r) => r.name === name && (type === undefined || r.type === type));
+    const target = copy.find((r) => r.name === name);
     if (!target) {
         throw new Error(`no resource ${name} in the crafted stack`);
     }
@@ -48,7 +47,7 @@ export function without(stack: RecordedResource[], drop: (r: RecordedResource) =
     return stack.filter((r) => !drop(r));
 }
 
-export const COLLECTOR_RULE_PATHS = ["/track", "/tracker/*", "/collect/*", "/redirect/*"];
+const COLLECTOR_RULE_PATHS = ["/track", "/tracker/*", "/collect/*", "/redirect/*"];
 const API_CLIENTS = ["public-api", "internal-api", "api", "update-worker", "apm"];
 
 interface Tier { name: string; instances: number; expose?: "yes" | "no" }
