@@ -35,6 +35,8 @@ export const CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerM
 export class EksCluster extends pulumi.ComponentResource {
     readonly cluster: aws.eks.Cluster;
     readonly clusterName: pulumi.Output<string>;
+    /** The control plane's Kubernetes version, once it runs it: what node groups and add-ons follow. */
+    readonly version: pulumi.Output<string>;
     readonly clusterSecurityGroupId: pulumi.Output<string>;
     readonly oidcProviderArn: pulumi.Output<string>;
     readonly oidcIssuerUrl: pulumi.Output<string>;
@@ -89,6 +91,7 @@ export class EksCluster extends pulumi.ComponentResource {
             tags: named(tags, args.clusterName),
         }, { parent: this, dependsOn: [logGroup] });
         this.clusterName = this.cluster.name;
+        this.version = this.cluster.version;
         this.clusterSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
 
         this.oidcIssuerUrl = this.cluster.identities.apply((ids) => ids[0].oidcs![0].issuer!);
@@ -126,6 +129,7 @@ export class EksCluster extends pulumi.ComponentResource {
 
         this.systemNodes = new NodeGroup(`${name}-system`, {
             clusterName: this.cluster.name,
+            version: this.version,
             nodeRoleArn: nodeRole.arn,
             vpcId: args.vpcId,
             subnetIds: args.subnetIds,
@@ -136,11 +140,14 @@ export class EksCluster extends pulumi.ComponentResource {
             tags,
         }, parent);
 
-        // EKS picks each add-on's default version for the cluster's Kubernetes version.
+        // Each add-on at EKS's default version for the control plane's Kubernetes version, looked up
+        // at deploy time: without a version an add-on keeps the one it was installed with when the
+        // control plane moves on. Read from the cluster, so add-ons move after the control plane.
         // Add-ons with pods only turn active once there are nodes to run them.
         const addon = (addonName: string, extra: Partial<aws.eks.AddonArgs> = {}) => new aws.eks.Addon(`${name}-${addonName}`, {
             clusterName: this.cluster.name,
             addonName,
+            addonVersion: aws.eks.getAddonVersionOutput({ addonName, kubernetesVersion: this.version, mostRecent: false }, parent).version,
             resolveConflictsOnCreate: "OVERWRITE",
             resolveConflictsOnUpdate: "OVERWRITE",
             tags,

@@ -5,6 +5,12 @@ import { named } from "../lib/tags";
 
 export interface NodeGroupArgs {
     clusterName: pulumi.Input<string>;
+    /**
+     * Kubernetes version of the nodes: the control plane's, read from the cluster so a version
+     * change reaches the nodes only after the control plane (EKS refuses nodes newer than it).
+     * Without it a managed node group stays on the version it was created with.
+     */
+    version: pulumi.Input<string>;
     nodeRoleArn: pulumi.Input<string>;
     vpcId: pulumi.Input<string>;
     /** Private subnets, one per zone: the group spreads its servers over them. */
@@ -65,6 +71,7 @@ export class NodeGroup extends pulumi.ComponentResource {
         const arm64 = instanceCapacity(args.instanceType)?.arm64 ?? false;
         this.nodeGroup = new aws.eks.NodeGroup(`${name}-ng`, {
             clusterName: args.clusterName,
+            version: args.version,
             nodeRoleArn: args.nodeRoleArn,
             subnetIds: args.subnetIds,
             instanceTypes: [args.instanceType],

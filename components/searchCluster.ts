@@ -2,12 +2,11 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
-    DAILY_SNAPSHOTS, ECK_OPERATOR, elasticsearchResource, nodesPerZone, SEARCH_SERVICE_ACCOUNT, SEARCH_TIER, searchNetworkPolicy,
+    DAILY_SNAPSHOTS, ECK_OPERATOR, elasticsearchResource, nodesPerZone, S3_ACCESS_KEY_SETTING, S3_SECRET_KEY_SETTING, SEARCH_TIER, searchNetworkPolicy,
     searchPodResources, searchStorageClass, snapshotBucketPolicy, SnapshotSchedule, SNAPSHOT_COMPONENT, snapshotJob, snapshotPolicy,
-    snapshotRepository, snapshotRolePolicy,
+    SNAPSHOT_CREDENTIALS_SECRET, snapshotAccessPolicy, snapshotRepository,
 } from "../lib/elasticsearch";
-import { serviceAccountTrustPolicy } from "../lib/iam";
-import { instanceCapacity } from "../lib/instanceTypes";
+import { nodeModel } from "../lib/nodeModel";
 import { TIER_LABEL, tierLabels } from "../lib/manifests";
 import { NodeGroup } from "./nodeGroup";
 import { privateBucket } from "./privateBucket";
@@ -17,10 +16,10 @@ export interface EckSearchClusterArgs {
     /** Namespace of the Tracardi workloads: the API pods mount the cluster's CA and password Secrets from it. */
     namespace: pulumi.Input<string>;
     clusterName: pulumi.Input<string>;
+    /** The control plane's Kubernetes version, which the search node groups follow. */
+    kubernetesVersion: pulumi.Input<string>;
     nodeRoleArn: pulumi.Input<string>;
     clusterSecurityGroupId: pulumi.Input<string>;
-    oidcProviderArn: pulumi.Input<string>;
-    oidcIssuerUrl: pulumi.Input<string>;
     vpcId: pulumi.Input<string>;
     /** Private data subnets, one per zone, in zone order. */
     subnetIds: pulumi.Input<string>[];
@@ -45,8 +44,8 @@ export interface EckSearchClusterArgs {
 /**
  * Elasticsearch on EKS through the ECK operator: a node group per zone reserved for search, an
  * encrypted retained gp3 storage class, the cluster itself (protected), a network policy that
- * admits only Tracardi, and daily snapshots to an encrypted, versioned S3 bucket written with a
- * role that only the search nodes' service account can assume.
+ * admits only Tracardi, and daily snapshots to an encrypted, versioned S3 bucket written by an IAM
+ * user limited to that bucket, whose keys the nodes' keystore holds.
  */
 export class EckSearchCluster extends pulumi.ComponentResource {
     readonly snapshotBucket: pulumi.Output<string>;
@@ -56,7 +55,7 @@ export class EckSearchCluster extends pulumi.ComponentResource {
         const parent = { parent: this };
         const k8sOptions = { parent: this, provider: args.provider };
         const { tags } = args;
-        const node = instanceCapacity(args.instanceType);
+        const node = nodeModel(args.instanceType);
         if (!node) {
             throw new pulumi.InputPropertyError({ propertyPath: "elasticsearch.instanceType", reason: `${args.instanceType} cannot be sized` });
         }
@@ -65,6 +64,7 @@ export class EckSearchCluster extends pulumi.ComponentResource {
         // One group per zone: a search node always comes back in the zone that holds its volume.
         const nodeGroups = nodesPerZone(args.nodes, args.subnetIds.length).map((size, zone) => new NodeGroup(`${name}-${zone}`, {
             clusterName: args.clusterName,
+            version: args.kubernetesVersion,
             nodeRoleArn: args.nodeRoleArn,
             vpcId: args.vpcId,
             subnetIds: [args.subnetIds[zone]],
@@ -85,7 +85,9 @@ export class EckSearchCluster extends pulumi.ComponentResource {
             createNamespace: true,
             // Tracardi reads the CA file once, at start-up: a rotated CA (yearly by default) would cut
             // every API pod off search until restarted. Five years makes that a planned event.
-            values: { installCRDs: true, telemetry: { disabled: true }, config: { caValidity: ECK_OPERATOR.caValidity } },
+            values: {
+                installCRDs: true, telemetry: { disabled: true }, config: { caValidity: ECK_OPERATOR.caValidity }, resources: ECK_OPERATOR.resources,
+            },
         }, { ...k8sOptions, dependsOn: args.dependsOn });
 
         const storageClass = new k8s.storage.v1.StorageClass(`${name}-storage`, searchStorageClass(tags), k8sOptions);
@@ -114,27 +116,27 @@ export class EckSearchCluster extends pulumi.ComponentResource {
         }, this);
         this.snapshotBucket = bucket.bucket;
 
-        const role = new aws.iam.Role(`${name}-snapshots`, {
-            description: "Elasticsearch nodes writing snapshots to S3",
-            assumeRolePolicy: pulumi.all([args.oidcProviderArn, args.oidcIssuerUrl, args.namespace]).apply(([arn, url, namespace]) =>
-                serviceAccountTrustPolicy(arn, url, namespace, SEARCH_SERVICE_ACCOUNT)),
-            tags,
+        // A user of its own, limited to the bucket and its key: the nodes' keystore holds its key
+        // pair (see SNAPSHOT_CREDENTIALS_SECRET for why not service-account credentials).
+        const user = new aws.iam.User(`${name}-snapshots`, { path: "/tracardi/", tags }, parent);
+        const userPolicy = new aws.iam.UserPolicy(`${name}-snapshots`, {
+            user: user.name,
+            policy: pulumi.all([bucket.arn, key.arn]).apply(([bucketArn, keyArn]) => snapshotAccessPolicy(bucketArn, keyArn)),
         }, parent);
-        const rolePolicy = new aws.iam.RolePolicy(`${name}-snapshots`, {
-            role: role.id,
-            policy: pulumi.all([bucket.arn, key.arn]).apply(([bucketArn, keyArn]) => snapshotRolePolicy(bucketArn, keyArn)),
-        }, parent);
-
-        const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
-            metadata: { name: SEARCH_SERVICE_ACCOUNT, namespace: args.namespace, labels: tierLabels(SEARCH_TIER) },
-            automountServiceAccountToken: false,
+        // `pulumi up --replace` on this key rotates it: the new key is created first, ECK rolls the
+        // nodes onto it one at a time, then the old one is deleted (README).
+        const accessKey = new aws.iam.AccessKey(`${name}-snapshots`, { user: user.name }, parent);
+        const credentials = new k8s.core.v1.Secret(`${name}-s3-credentials`, {
+            metadata: { name: SNAPSHOT_CREDENTIALS_SECRET, namespace: args.namespace, labels: tierLabels(SEARCH_TIER) },
+            type: "Opaque",
+            stringData: pulumi.secret(pulumi.all([accessKey.id, accessKey.secret]).apply(([id, secret]) => ({
+                [S3_ACCESS_KEY_SETTING]: id, [S3_SECRET_KEY_SETTING]: secret,
+            }))),
         }, k8sOptions);
 
         const resources = searchPodResources(node);
-        const manifest = pulumi.all([args.namespace, role.arn, region]).apply(([namespace, snapshotRoleArn, regionName]) =>
-            elasticsearchResource({
-                namespace, version: args.version, nodes: args.nodes, resources, volumeGiB: args.volumeGiB, snapshotRoleArn, region: regionName,
-            }));
+        const manifest = pulumi.all([args.namespace, region]).apply(([namespace, regionName]) =>
+            elasticsearchResource({ namespace, version: args.version, nodes: args.nodes, resources, volumeGiB: args.volumeGiB, region: regionName }));
         const elasticsearch = new k8s.apiextensions.CustomResource(`${name}-es`, {
             apiVersion: "elasticsearch.k8s.elastic.co/v1",
             kind: "Elasticsearch",
@@ -143,7 +145,7 @@ export class EckSearchCluster extends pulumi.ComponentResource {
         }, {
             ...k8sOptions,
             protect: true,
-            dependsOn: [operator, storageClass, serviceAccount, rolePolicy, ...nodeGroups],
+            dependsOn: [operator, storageClass, credentials, userPolicy, ...nodeGroups],
         });
 
         const policy = pulumi.output(args.namespace).apply((namespace) => searchNetworkPolicy(namespace, [...args.clients, SNAPSHOT_COMPONENT]));

@@ -71,6 +71,7 @@ export class TracardiDeployment extends pulumi.ComponentResource {
         for (const tier of this.tiers) {
             this.nodeGroups[tier.name] = new NodeGroup(`${name}-${tier.name}`, {
                 clusterName: this.eks.clusterName,
+                version: this.eks.version,
                 nodeRoleArn: this.eks.nodeRoleArn,
                 vpcId,
                 subnetIds: subnetIds.app,
@@ -133,10 +134,9 @@ export class TracardiDeployment extends pulumi.ComponentResource {
                 provider: this.eks.provider,
                 namespace: this.workloads.namespace,
                 clusterName: this.eks.clusterName,
+                kubernetesVersion: this.eks.version,
                 nodeRoleArn: this.eks.nodeRoleArn,
                 clusterSecurityGroupId: this.eks.clusterSecurityGroupId,
-                oidcProviderArn: this.eks.oidcProviderArn,
-                oidcIssuerUrl: this.eks.oidcIssuerUrl,
                 vpcId,
                 subnetIds: subnetIds.data,
                 version: spec.elasticsearch.version,

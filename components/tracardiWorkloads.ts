@@ -1,9 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { instanceCapacity } from "../lib/instanceTypes";
 import {
-    apiDeployment, apiPodResources, guiDeployment, installJob, podDisruptionBudget, tierService, workerDeployment,
+    apiDeployment, apiPodResources, guiDeployment, installJob, podDisruptionBudget, tierService, workerDeployment, workerRequests,
 } from "../lib/manifests";
+import { nodeModel } from "../lib/nodeModel";
 import type { TracardiRelease } from "../lib/releases";
 import { guiApiTier, TierPlan } from "../lib/tiers";
 import { apiEnv, DataEndpoints, SECRET_KEYS, STACK_SECRET, workerEnv } from "../lib/tracardiEnv";
@@ -55,7 +55,7 @@ export class TracardiWorkloads extends pulumi.ComponentResource {
         const guiApi = guiApiTier(tiers);
         const deployments: Record<string, k8s.apps.v1.Deployment> = {};
         for (const tier of tiers) {
-            const node = instanceCapacity(tier.instanceType)!;
+            const node = nodeModel(tier.instanceType)!;
             const manifest = tier.kind === "gui"
                 ? pulumi.output(guiDeployment(tier, args.namespace, release.guiImage))
                 : data.apply((d) => apiDeployment({
@@ -63,7 +63,7 @@ export class TracardiWorkloads extends pulumi.ComponentResource {
                     namespace: args.namespace,
                     image: release.apiImage,
                     env: apiEnv(tier.role!, tier.workers!, d),
-                    resources: apiPodResources(node, tier === guiApi ? release.workers.length : 0),
+                    resources: apiPodResources(node, tier === guiApi ? workerRequests(release) : []),
                     searchCa: d.search.ca,
                 }));
             deployments[tier.name] = new k8s.apps.v1.Deployment(`${name}-${tier.name}`, {

@@ -3,8 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import type * as Input from "@pulumi/kubernetes/types/input";
 import { denyInsecureTransport } from "./iam";
-import type { InstanceCapacity } from "./instanceTypes";
-import { guaranteed, JobManifest, NODE_OVERHEAD, PodResources, pythonJob, TIER_LABEL, tierLabels } from "./manifests";
+import type { NodeModel } from "./nodeModel";
+import { guaranteed, JobManifest, PodResources, pythonJob, TIER_LABEL, tierLabels } from "./manifests";
 import { eckSearchConnection, SEARCH_CLUSTER_NAME } from "./search";
 
 /**
@@ -23,12 +23,13 @@ export const ECK_OPERATOR = {
     namespace: "elastic-system",
     /** Lifetime of the CAs the operator creates (its default is a year). */
     caValidity: "43800h",
+    /** The chart's defaults, set explicitly so the offline scheduling check reads what runs. */
+    resources: { requests: { cpu: "100m", memory: "150Mi" }, limits: { cpu: "1", memory: "1Gi" } },
 } as const;
 
 /** Node label and taint value of the search servers, and the component label of the search pods. */
 export const SEARCH_TIER = "search";
 export const SEARCH_NODE_SET = "default";
-export const SEARCH_SERVICE_ACCOUNT = "tracardi-search";
 export const SEARCH_STORAGE_CLASS = "tracardi-search";
 /** Component of the job that registers the snapshot repository: the only non-API pod that reaches search. */
 export const SNAPSHOT_COMPONENT = "search-snapshots";
@@ -47,24 +48,18 @@ export function nodesPerZone(nodes: number, zones: number): number[] {
     return Array.from({ length: used }, (_, i) => Math.floor(nodes / used) + (i < nodes % used ? 1 : 0));
 }
 
-/**
- * EC2 gives the OS a little less than the nominal memory, and the kubelet reserves 255 MiB plus
- * 11 MiB per pod slot: a twentieth of the node covers both up to 16xlarge, on top of the add-ons.
- */
-const KUBELET_SHARE = 0.05;
 /** Below this Elasticsearch (1 GiB heap) has no room for Tracardi's indices. */
 export const SEARCH_MIN_MEMORY_MIB = 2048;
 /** Above ~31 GiB the JVM loses compressed object pointers: a bigger heap holds less. */
 export const MAX_HEAP_MIB = 31 * 1024;
 
-/** Elasticsearch has its server to itself: the whole node but for what the node keeps, requests equal to limits. */
-export function searchPodResources(node: InstanceCapacity): PodResources {
-    const cpu = node.vcpu * 1000 - NODE_OVERHEAD.cpuMillis;
-    const memory = Math.floor(node.memoryMiB * (1 - KUBELET_SHARE)) - NODE_OVERHEAD.memoryMiB;
-    if (memory < SEARCH_MIN_MEMORY_MIB) {
-        throw new RangeError(`a node of ${node.memoryMiB} MiB leaves Elasticsearch ${memory} MiB; it needs ${SEARCH_MIN_MEMORY_MIB}`);
+/** Elasticsearch has its server to itself: what the node model leaves pods, requests equal to limits. */
+export function searchPodResources(node: NodeModel): PodResources {
+    const { cpuMillis, memoryMiB } = node.free;
+    if (memoryMiB < SEARCH_MIN_MEMORY_MIB) {
+        throw new RangeError(`a ${node.instance.instanceType} leaves Elasticsearch ${memoryMiB} MiB; it needs ${SEARCH_MIN_MEMORY_MIB}`);
     }
-    return guaranteed(cpu, memory);
+    return guaranteed(cpuMillis, memoryMiB);
 }
 
 /** Half the container for the heap, the rest for Lucene's file cache; capped where compressed pointers end. */
@@ -73,11 +68,22 @@ export function heapMiB(containerMemoryMiB: number): number {
 }
 
 /**
- * Where the S3 repository reads the web identity token: Elasticsearch reads files only inside its
- * config directory, and takes this exact path (repository-s3, Elasticsearch 8.1+).
+ * The Secret whose keys ECK loads into every node's keystore (spec.secureSettings): the S3
+ * client's static credentials. Elasticsearch 8.11's repository-s3 does not re-read a rotated
+ * web-identity token (elastic/elasticsearch#101828, fixed by #104135 after 8.11; the STS client
+ * shutdown of #115186 and #118678 lasted into 8.16), so service-account credentials stop working
+ * a day after start. Keystore credentials do not expire; ECK rolls the nodes one at a time when
+ * the Secret changes (its config hash covers the Secret), which is how a rotated key arrives.
  */
-export const WEB_IDENTITY_TOKEN_DIR = "/usr/share/elasticsearch/config/repository-s3";
-export const WEB_IDENTITY_TOKEN_FILE = "aws-web-identity-token-file";
+export const SNAPSHOT_CREDENTIALS_SECRET = "tracardi-search-s3";
+export const S3_ACCESS_KEY_SETTING = "s3.client.default.access_key";
+export const S3_SECRET_KEY_SETTING = "s3.client.default.secret_key";
+
+/**
+ * SLM's health indicator (`GET _health_report`, indicator `slm`) turns yellow after this many
+ * failed snapshots in a row (Elasticsearch 8.4+, default 5): one failure is enough to alarm on.
+ */
+export const SLM_FAILED_SNAPSHOT_WARN_THRESHOLD = 1;
 
 export interface ElasticsearchArgs {
     namespace: string;
@@ -87,8 +93,6 @@ export interface ElasticsearchArgs {
     nodes: number;
     resources: PodResources;
     volumeGiB: number;
-    /** Role the nodes assume with their service-account token to write snapshots. */
-    snapshotRoleArn: string;
     /** Region of the snapshot bucket: its regional endpoint keeps snapshot traffic on the VPC's S3 endpoint. */
     region: string;
 }
@@ -109,8 +113,7 @@ export function elasticsearchResource(args: ElasticsearchArgs): ElasticsearchMan
     const cluster = { [ES_CLUSTER_LABEL]: SEARCH_CLUSTER_NAME };
     const heap = heapMiB(parseInt(args.resources.limits.memory, 10));
     const podSpec: Input.core.v1.PodSpec = {
-        serviceAccountName: SEARCH_SERVICE_ACCOUNT,
-        // The S3 repository gets its own token below; nothing in the pod calls the Kubernetes API.
+        // Nothing in the pod calls the Kubernetes API.
         automountServiceAccountToken: false,
         nodeSelector: { [TIER_LABEL]: SEARCH_TIER },
         tolerations: [{ key: TIER_LABEL, operator: "Equal", value: SEARCH_TIER, effect: "NoSchedule" }],
@@ -132,16 +135,7 @@ export function elasticsearchResource(args: ElasticsearchArgs): ElasticsearchMan
             env: [
                 { name: "ES_JAVA_OPTS", value: `-Xms${heap}m -Xmx${heap}m` },
                 { name: "ZONE", valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${ZONE_LABEL}']` } } },
-                { name: "AWS_ROLE_ARN", value: args.snapshotRoleArn },
-                { name: "AWS_WEB_IDENTITY_TOKEN_FILE", value: `${WEB_IDENTITY_TOKEN_DIR}/${WEB_IDENTITY_TOKEN_FILE}` },
             ],
-            volumeMounts: [{ name: "aws-iam-token", mountPath: WEB_IDENTITY_TOKEN_DIR, readOnly: true }],
-        }],
-        volumes: [{
-            name: "aws-iam-token",
-            projected: {
-                sources: [{ serviceAccountToken: { audience: "sts.amazonaws.com", expirationSeconds: 86400, path: WEB_IDENTITY_TOKEN_FILE } }],
-            },
         }],
     };
     return {
@@ -162,6 +156,7 @@ export function elasticsearchResource(args: ElasticsearchArgs): ElasticsearchMan
             // No podDisruptionBudget: ECK's default lets one node go at a time, and only while the
             // cluster is green, which a fixed budget cannot express.
             updateStrategy: { changeBudget: { maxUnavailable: 1 } },
+            secureSettings: [{ secretName: SNAPSHOT_CREDENTIALS_SECRET }],
             nodeSets: [{
                 name: SEARCH_NODE_SET,
                 count: args.nodes,
@@ -171,6 +166,7 @@ export function elasticsearchResource(args: ElasticsearchArgs): ElasticsearchMan
                     // ECK's k8s_node_name keeps copies off one server; zone keeps them off one zone.
                     "cluster.routing.allocation.awareness.attributes": "k8s_node_name,zone",
                     "s3.client.default.endpoint": `s3.${args.region}.amazonaws.com`,
+                    "slm.health.failed_snapshot_warn_threshold": SLM_FAILED_SNAPSHOT_WARN_THRESHOLD,
                 },
                 podTemplate: { metadata: { labels: tierLabels(SEARCH_TIER) }, spec: podSpec },
                 volumeClaimTemplates: [{
@@ -249,7 +245,7 @@ export interface SnapshotSchedule {
 /** Every night at 01:30 UTC, kept 30 days. */
 export const DAILY_SNAPSHOTS: SnapshotSchedule = { cron: "0 30 1 * * ?", retentionDays: 30 };
 
-/** The S3 repository: credentials come from the nodes' web identity, encryption from the bucket's default. */
+/** The S3 repository: credentials come from the nodes' keystore (client `default`), encryption from the bucket's default. */
 export function snapshotRepository(bucket: string): { type: "s3"; settings: Record<string, string> } {
     return { type: "s3", settings: { bucket, base_path: SEARCH_CLUSTER_NAME } };
 }
@@ -312,8 +308,8 @@ export function snapshotJob(args: SnapshotJobArgs): JobManifest {
     });
 }
 
-/** What the search nodes' role may do: read and write snapshots in one bucket, with its key. */
-export function snapshotRolePolicy(bucketArn: string, keyArn: string): string {
+/** What the search nodes' S3 identity may do: read and write snapshots in one bucket, with its key. */
+export function snapshotAccessPolicy(bucketArn: string, keyArn: string): string {
     return JSON.stringify({
         Version: "2012-10-17",
         Statement: [

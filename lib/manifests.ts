@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import type * as Input from "@pulumi/kubernetes/types/input";
-import { InstanceCapacity } from "./instanceTypes";
+import type { NodeModel, Resources } from "./nodeModel";
+import type { TracardiRelease } from "./releases";
 import type { TierName, TierPlan } from "./tiers";
 import { CA_MOUNT_PATH, EnvVar, SecretKeyRef, stackSecret } from "./tracardiEnv";
 
@@ -28,17 +29,22 @@ export interface PodResources {
     limits: { cpu: string; memory: string };
 }
 
-/** What a node keeps for the kubelet, the OS and the add-on daemon sets (VPC CNI, kube-proxy, EBS CSI). */
-export const NODE_OVERHEAD = { cpuMillis: 400, memoryMiB: 1200 };
 /** Each background worker (update-worker, apm) on a GUI-facing API node. */
-export const WORKER_RESOURCES = { cpuMillis: 100, memoryMiB: 384 };
+export const WORKER_RESOURCES: Resources = { cpuMillis: 100, memoryMiB: 384 };
 
 /**
- * The API pod takes the whole node but for the overhead and any workers placed beside it; it
- * is alone on its server, so requests equal limits (guaranteed QoS, never evicted first).
+ * What the release's workers request beside a GUI-facing API pod. Any of its servers may host
+ * any of them (both on one, after a server is lost), so every such server keeps room for all.
  */
-export function apiPodResources(node: InstanceCapacity, workersOnNode: number): PodResources {
-    const { cpuMillis, memoryMiB } = apiPodBudget(node, workersOnNode);
+export const workerRequests = (release: TracardiRelease): Resources[] => release.workers.map(() => WORKER_RESOURCES);
+
+/**
+ * The API pod takes what its server leaves pods (the node model: allocatable less the add-on
+ * DaemonSets) less the pods placed beside it; it is alone on its server otherwise, so requests
+ * equal limits (guaranteed QoS, never evicted first).
+ */
+export function apiPodResources(node: NodeModel, beside: Resources[]): PodResources {
+    const { cpuMillis, memoryMiB } = apiPodBudget(node, beside);
     return guaranteed(cpuMillis, memoryMiB);
 }
 
@@ -48,12 +54,15 @@ export function guaranteed(cpuMillis: number, memoryMiB: number): PodResources {
     return { requests: quantity, limits: quantity };
 }
 
-/** What an API server leaves its API pod; a RangeError when too little. */
-export function apiPodBudget(node: InstanceCapacity, workersOnNode: number): { cpuMillis: number; memoryMiB: number } {
-    const cpuMillis = node.vcpu * 1000 - NODE_OVERHEAD.cpuMillis - workersOnNode * WORKER_RESOURCES.cpuMillis;
-    const memoryMiB = node.memoryMiB - NODE_OVERHEAD.memoryMiB - workersOnNode * WORKER_RESOURCES.memoryMiB;
-    if (cpuMillis < 500 || memoryMiB < 1024) {
-        throw new RangeError(`a node of ${node.vcpu} vCPU and ${node.memoryMiB} MiB leaves ${cpuMillis}m and ${memoryMiB}Mi for the API`);
+/** Below this an API server has no room for even one worker and Tracardi's start-up. */
+export const API_MIN = { cpuMillis: 500, memoryMiB: 1024 };
+
+/** What an API server leaves its API pod once the pods beside it have their requests; a RangeError when too little. */
+export function apiPodBudget(node: NodeModel, beside: Resources[]): Resources {
+    const cpuMillis = node.free.cpuMillis - beside.reduce((sum, r) => sum + r.cpuMillis, 0);
+    const memoryMiB = node.free.memoryMiB - beside.reduce((sum, r) => sum + r.memoryMiB, 0);
+    if (cpuMillis < API_MIN.cpuMillis || memoryMiB < API_MIN.memoryMiB) {
+        throw new RangeError(`a ${node.instance.instanceType} leaves ${cpuMillis}m and ${memoryMiB}Mi for the API`);
     }
     return { cpuMillis, memoryMiB };
 }
@@ -134,15 +143,7 @@ export function apiDeployment(args: ApiDeploymentArgs): DeploymentManifest {
     const { tier } = args;
     return deployment(tier.name, args.namespace, tier.instances, ONE_AT_A_TIME, {
         ...placement(tier.name),
-        affinity: {
-            podAntiAffinity: {
-                requiredDuringSchedulingIgnoredDuringExecution: [{
-                    labelSelector: { matchLabels: selector(tier.name) },
-                    topologyKey: "kubernetes.io/hostname",
-                }],
-            },
-        },
-        topologySpreadConstraints: [zoneSpread(tier.name)],
+        ...onePerServer(tier.name),
         automountServiceAccountToken: false,
         securityContext: POD_SECURITY,
         terminationGracePeriodSeconds: 45,
@@ -162,28 +163,31 @@ export function apiDeployment(args: ApiDeploymentArgs): DeploymentManifest {
 }
 
 /**
- * Anti-affinity is the hard rule for the API; zone balance is best effort so a lost zone never
- * blocks rescheduling elsewhere.
+ * One pod of a tier per server, required: a tier's servers are its redundancy, and a second pod
+ * on one server would leave another server's health check failing. Zone balance is best effort,
+ * so a lost zone never blocks rescheduling elsewhere.
  */
-function zoneSpread(name: string): Input.core.v1.TopologySpreadConstraint {
+function onePerServer(name: string): Pick<Input.core.v1.PodSpec, "affinity" | "topologySpreadConstraints"> {
     return {
-        maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway",
-        labelSelector: { matchLabels: selector(name) },
+        affinity: {
+            podAntiAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: [{
+                    labelSelector: { matchLabels: selector(name) },
+                    topologyKey: "kubernetes.io/hostname",
+                }],
+            },
+        },
+        topologySpreadConstraints: [{
+            maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway",
+            labelSelector: { matchLabels: selector(name) },
+        }],
     };
 }
 
 export function guiDeployment(tier: TierPlan, namespace: string, image: string): DeploymentManifest {
     return deployment(tier.name, namespace, tier.instances, ONE_AT_A_TIME, {
         ...placement(tier.name),
-        affinity: {
-            podAntiAffinity: {
-                preferredDuringSchedulingIgnoredDuringExecution: [{
-                    weight: 100,
-                    podAffinityTerm: { labelSelector: { matchLabels: selector(tier.name) }, topologyKey: "kubernetes.io/hostname" },
-                }],
-            },
-        },
-        topologySpreadConstraints: [zoneSpread(tier.name)],
+        ...onePerServer(tier.name),
         automountServiceAccountToken: false,
         securityContext: POD_SECURITY,
         containers: [{
@@ -232,13 +236,21 @@ export function workerDeployment(args: WorkerDeploymentArgs): DeploymentManifest
 export const LOAD_BALANCER_CLASS = "tracardi.io/pulumi-managed-alb";
 
 /**
+ * pulumi-kubernetes awaits a `LoadBalancer` Service until `.status.loadBalancer.ingress` is set,
+ * whatever its class (provider/pkg/await/service.go); nothing sets it for an unimplemented class,
+ * so without this `pulumi up` fails after ten minutes, and again on every later run. The tier's
+ * Deployment rollout is what is awaited instead.
+ */
+export const SKIP_AWAIT = { "pulumi.com/skipAwait": "true" };
+
+/**
  * The tier's Service for the load balancers: fixed node ports, traffic kept on the server it
  * reached (the client address survives), and kube-proxy's health check node port, which only
  * `LoadBalancer` Services get. The unimplemented class keeps EKS from creating a balancer for it.
  */
 export function tierService(tier: TierPlan, namespace: string): { metadata: Input.meta.v1.ObjectMeta; spec: Input.core.v1.ServiceSpec } {
     return {
-        metadata: { name: tier.name, namespace, labels: tierLabels(tier.name) },
+        metadata: { name: tier.name, namespace, labels: tierLabels(tier.name), annotations: SKIP_AWAIT },
         spec: {
             type: "LoadBalancer",
             loadBalancerClass: LOAD_BALANCER_CLASS,

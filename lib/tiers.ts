@@ -31,8 +31,15 @@ export interface TierPlan {
     exposure: Exposure;
 }
 
+/**
+ * Fixed node ports come from the static band of the node port range: Kubernetes allocates
+ * dynamic ports from the upper band first, so a fixed port there can be taken by any other
+ * Service before ours is created (KEP-3668; band = min(max(16, range/32), 128) ports, for
+ * 30000-32767 that is 30000-30085). Health check node ports are allocated from the same range.
+ */
+export const NODE_PORT_STATIC_BAND = [30000, 30085] as const;
 export const NODE_PORTS: Record<TierName, number> = { "public-api": 30080, api: 30080, "internal-api": 30081, gui: 30082 };
-export const HEALTH_CHECK_NODE_PORTS: Record<TierName, number> = { "public-api": 32080, api: 32080, "internal-api": 32081, gui: 32082 };
+export const HEALTH_CHECK_NODE_PORTS: Record<TierName, number> = { "public-api": 30083, api: 30083, "internal-api": 30084, gui: 30085 };
 
 export function planTiers(spec: StackSpec): TierPlan[] {
     const api = (name: TierName, role: ApiRole, tier: { instances: number; instanceType: string; workers: number },

@@ -50,6 +50,10 @@ function shortId(name: string): string {
     return crypto.createHash("sha256").update(name).digest("hex").slice(0, 17);
 }
 
+const ADDON_VERSIONS: Record<string, string> = {
+    "vpc-cni": "v1.20.4", "kube-proxy": "v1.34.0", coredns: "v1.12.3", "aws-ebs-csi-driver": "v1.48.0",
+};
+
 const invokes: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>> = {
     "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
         id: REGION, names: ZONES, zoneIds: ZONES.map((_, i) => `euw1-az${i + 1}`),
@@ -59,6 +63,11 @@ const invokes: Record<string, (inputs: Record<string, unknown>) => Record<string
     }),
     "aws:index/getRegion:getRegion": () => ({ id: REGION, name: REGION, region: REGION }),
     "aws:index/getPartition:getPartition": () => ({ id: "aws", partition: "aws", dnsSuffix: "amazonaws.com" }),
+    // EKS's default add-on versions for a Kubernetes version: offline stand-ins of the real shape.
+    "aws:eks/getAddonVersion:getAddonVersion": (inputs) => ({
+        id: String(inputs.addonName), addonName: inputs.addonName, kubernetesVersion: inputs.kubernetesVersion,
+        version: `${ADDON_VERSIONS[String(inputs.addonName)] ?? "v1.0.0"}-eksbuild.k${inputs.kubernetesVersion}`,
+    }),
     "aws:route53/getZone:getZone": (inputs) => ({
         id: "Z0OFFLINE0ZONE", zoneId: "Z0OFFLINE0ZONE", name: inputs.name, arn: "arn:aws:route53:::hostedzone/Z0OFFLINE0ZONE",
     }),

@@ -1,14 +1,16 @@
 import { checkTrustedCidr } from "../lib/cidr";
-import { instanceCapacity } from "../lib/instanceTypes";
 import { searchPodResources } from "../lib/elasticsearch";
-import { API_WORKER_MIB, apiPodBudget } from "../lib/manifests";
+import { API_MIN, API_WORKER_MIB, apiPodBudget, workerRequests } from "../lib/manifests";
+import { nodeModel } from "../lib/nodeModel";
 import { RELEASES } from "../lib/releases";
 import type { ConfigProblem } from "./errors";
 import { dnsSchema, elasticsearchSchema } from "./schema";
 
 type Plain = Record<string, unknown>;
 
-const MOST_WORKERS = Math.max(...Object.values(RELEASES).map((r) => r.workers.length));
+/** The release whose workers need the most memory: what an unknown version is sized for. */
+const HUNGRIEST_RELEASE = Object.values(RELEASES).reduce((a, b) =>
+    (workerRequests(b).reduce((sum, r) => sum + r.memoryMiB, 0) > workerRequests(a).reduce((sum, r) => sum + r.memoryMiB, 0) ? b : a));
 
 /**
  * Rules that relate several keys, or depend on the profile. They read the merged input
@@ -64,25 +66,30 @@ export function crossFieldProblems(input: Plain): ConfigProblem[] {
     }
 
     for (const tierKey of ["publicApi", "internalApi"]) {
-        const node = instanceCapacity(str(`${tierKey}.instanceType`) ?? "");
+        const instanceType = str(`${tierKey}.instanceType`) ?? "";
+        const node = nodeModel(instanceType);
         const workers = int(`${tierKey}.workers`);
         if (!node || workers === undefined) {
             continue;
         }
         // The background workers run beside the GUI-facing API: internalApi, or publicApi alone.
         const hostsWorkers = tierKey === "internalApi" || get("internalApi") === undefined;
-        // An unknown version is the schema's to report; size for the most workers any release runs.
-        const workersOnNode = RELEASES[str("version") ?? ""]?.workers.length ?? MOST_WORKERS;
+        // An unknown version is the schema's to report; size for the hungriest release's workers.
+        const release = RELEASES[str("version") ?? ""] ?? HUNGRIEST_RELEASE;
+        const beside = hostsWorkers ? workerRequests(release) : [];
         let memoryMiB: number;
         try {
-            memoryMiB = apiPodBudget(node, hostsWorkers ? workersOnNode : 0).memoryMiB;
+            memoryMiB = apiPodBudget(node, beside).memoryMiB;
         } catch {
-            problem(`${tierKey}.instanceType`, "is too small for a Tracardi API server", "at least 2 vCPU and 4 GiB, such as c6i.large");
+            const needs = beside.reduce((sum, r) => sum + r.memoryMiB, API_MIN.memoryMiB);
+            problem(`${tierKey}.instanceType`, `is too small for a Tracardi API server: it leaves pods ${node.free.memoryMiB} MiB and ` +
+                `${node.free.cpuMillis}m of CPU, and the API${beside.length ? " with the release's workers" : ""} needs ${needs} MiB and ` +
+                `${API_MIN.cpuMillis}m`, "a type with at least 2 vCPU and 4 GiB, such as c6i.large");
             continue;
         }
         const fits = Math.floor(memoryMiB / API_WORKER_MIB);
         if (workers > fits) {
-            problem(`${tierKey}.workers`, `needs about ${workers * API_WORKER_MIB} MiB; a ${str(`${tierKey}.instanceType`)} server leaves the API ${memoryMiB} MiB`,
+            problem(`${tierKey}.workers`, `needs about ${workers * API_WORKER_MIB} MiB; a ${instanceType} server leaves the API ${memoryMiB} MiB`,
                 `at most ${fits}, or a larger ${tierKey}.instanceType`);
         }
     }
@@ -102,9 +109,9 @@ export function crossFieldProblems(input: Plain): ConfigProblem[] {
         if (major > maxMajor || (major === maxMajor && minor > maxMinor)) {
             problem("elasticsearch.version", `is newer than Tracardi ${release.tag} supports`,
                 `Elasticsearch 7.x up to ${release.maxElasticsearch}.x`);
-        } else if (provider === "eck" && (major < 8 || (major === 8 && minor < 1))) {
-            problem("elasticsearch.version", "is older than 8.1: the S3 snapshots authenticate with the search nodes' service account, " +
-                "which Elasticsearch supports from 8.1", `8.1.0 up to ${release.maxElasticsearch}.x`);
+        } else if (provider === "eck" && (major < 8 || (major === 8 && minor < 4))) {
+            problem("elasticsearch.version", "is older than 8.4: ECK 3.5 runs Elasticsearch 8 and later, and the alarm on failed " +
+                "snapshots (slm.health.failed_snapshot_warn_threshold) needs 8.4", `8.4.0 up to ${release.maxElasticsearch}.x`);
         }
     }
     problems.push(...searchProviderProblems(provider, get, str));
@@ -169,12 +176,12 @@ function searchProviderProblems(provider: string | undefined, get: (path: string
                 "remove it, or set elasticsearch.provider to external");
         }
         const instanceType = str("elasticsearch.instanceType");
-        const node = instanceCapacity(instanceType ?? "");
+        const node = nodeModel(instanceType ?? "");
         if (node) {
             try {
                 searchPodResources(node);
             } catch {
-                problem("elasticsearch.instanceType", `is too small for an Elasticsearch node (${node.memoryMiB} MiB)`,
+                problem("elasticsearch.instanceType", `is too small for an Elasticsearch node: it leaves pods ${node.free.memoryMiB} MiB`,
                     "at least 4 GiB of memory; a memory-optimised type such as r6i.large");
             }
         }

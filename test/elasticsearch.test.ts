@@ -5,10 +5,10 @@ import { AddressInfo } from "net";
 import * as fc from "fast-check";
 import {
     DAILY_SNAPSHOTS, elasticsearchResource, ElasticsearchArgs, heapMiB, MAX_HEAP_MIB, nodesPerZone, SEARCH_STORAGE_CLASS, searchNetworkPolicy,
-    searchPodResources, searchStorageClass, snapshotBucketPolicy, snapshotJob, snapshotPolicy, snapshotRepository, snapshotRolePolicy,
-    SNAPSHOT_SCRIPT, WEB_IDENTITY_TOKEN_DIR, WEB_IDENTITY_TOKEN_FILE,
+    searchPodResources, searchStorageClass, snapshotAccessPolicy, snapshotBucketPolicy, snapshotJob, snapshotPolicy, snapshotRepository,
+    SNAPSHOT_SCRIPT,
 } from "../lib/elasticsearch";
-import { instanceCapacity } from "../lib/instanceTypes";
+import { nodeModel } from "../lib/nodeModel";
 import {
     eckSearchConnection, endpointProblem, EXTERNAL_SEARCH_SECRET, externalSearchConnection, isElasticCloudId, SEARCH_CLUSTER_NAME,
 } from "../lib/search";
@@ -27,11 +27,10 @@ const Job = model("batch/v1/Job", "Job");
 const PodSpec = model("v1/PodSpec", "PodSpec");
 const PersistentVolumeClaimSpec = model("v1/PersistentVolumeClaimSpec", "PersistentVolumeClaimSpec");
 
-const R6I_LARGE = instanceCapacity("r6i.large")!;
-const ROLE = "arn:aws:iam::123456789012:role/search-snapshots";
+const R6I_LARGE = nodeModel("r6i.large")!;
 const args = (changes: Partial<ElasticsearchArgs> = {}): ElasticsearchArgs => ({
     namespace: "tracardi-prod", version: "8.11.3", nodes: 3, resources: searchPodResources(R6I_LARGE), volumeGiB: 100,
-    snapshotRoleArn: ROLE, region: "eu-west-1", ...changes,
+    region: "eu-west-1", ...changes,
 });
 const nodeSetOf = (es: { spec: Obj }) => es.spec.nodeSets[0] as Obj;
 
@@ -50,15 +49,17 @@ describe("search nodes: placement and size", () => {
     it("gives Elasticsearch its server but the node's own share, requests equal to limits, heap half the container", () => {
         const resources = searchPodResources(R6I_LARGE);
         assert.deepStrictEqual(resources.requests, resources.limits);
-        assert.deepStrictEqual(resources.limits, { cpu: "1600m", memory: "14364Mi" });
+        // r6i.large: 2000m less 70m kube-reserved and 180m of DaemonSets; 16384 MiB less 812 MiB the kernel keeps,
+        // 574 MiB kube-reserved (29 pod slots), 100 MiB eviction and 104 MiB of DaemonSets.
+        assert.deepStrictEqual(resources.limits, { cpu: "1750m", memory: "14794Mi" });
         const env = nodeSetOf(elasticsearchResource(args())).podTemplate.spec.containers[0].env as Obj[];
-        assert.strictEqual(env.find((e) => e.name === "ES_JAVA_OPTS")!.value, "-Xms7182m -Xmx7182m");
+        assert.strictEqual(env.find((e) => e.name === "ES_JAVA_OPTS")!.value, "-Xms7397m -Xmx7397m");
     });
 
     it("caps the heap where compressed object pointers end, and refuses a node too small for a heap", () => {
-        assert.strictEqual(heapMiB(parseInt(searchPodResources(instanceCapacity("r6i.16xlarge")!).limits.memory, 10)), MAX_HEAP_MIB);
+        assert.strictEqual(heapMiB(parseInt(searchPodResources(nodeModel("r6i.16xlarge")!).limits.memory, 10)), MAX_HEAP_MIB);
         assert.strictEqual(MAX_HEAP_MIB, 31 * 1024);
-        assert.throws(() => searchPodResources(instanceCapacity("t3.small")!), /leaves Elasticsearch .* MiB; it needs 2048/);
+        assert.throws(() => searchPodResources(nodeModel("t3.small")!), /leaves Elasticsearch .* MiB; it needs 2048/);
     });
 });
 
@@ -111,15 +112,19 @@ describe("the Elasticsearch resource", () => {
         assert.deepStrictEqual(es.spec.updateStrategy, { changeBudget: { maxUnavailable: 1 } });
     });
 
-    it("authenticates snapshots with a service-account token where the S3 repository reads it, through the regional endpoint", () => {
-        const env = Object.fromEntries((pod.containers[0].env as Obj[]).map((e) => [e.name, e.value]));
-        assert.strictEqual(env.AWS_ROLE_ARN, ROLE);
-        assert.strictEqual(env.AWS_WEB_IDENTITY_TOKEN_FILE, "/usr/share/elasticsearch/config/repository-s3/aws-web-identity-token-file");
-        assert.deepStrictEqual(pod.containers[0].volumeMounts, [{ name: "aws-iam-token", mountPath: WEB_IDENTITY_TOKEN_DIR, readOnly: true }]);
-        assert.deepStrictEqual(pod.volumes[0].projected.sources, [{ serviceAccountToken: { audience: "sts.amazonaws.com", expirationSeconds: 86400, path: WEB_IDENTITY_TOKEN_FILE } }]);
-        assert.strictEqual(pod.serviceAccountName, "tracardi-search");
+    it("authenticates snapshots with keystore credentials that never expire, through the regional endpoint", () => {
+        // 8.11 does not re-read a rotated service-account token: nothing of web identity may remain.
+        const text = JSON.stringify(es);
+        for (const gone of ["AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "serviceAccountToken", "serviceAccountName"]) {
+            assert.ok(!text.includes(gone), `${gone} is still in the Elasticsearch resource`);
+        }
+        assert.deepStrictEqual(es.spec.secureSettings, [{ secretName: "tracardi-search-s3" }]);
         assert.strictEqual(pod.automountServiceAccountToken, false);
         assert.strictEqual(nodeSet.config["s3.client.default.endpoint"], "s3.eu-west-1.amazonaws.com");
+    });
+
+    it("turns the cluster's health report yellow after the first failed snapshot", () => {
+        assert.strictEqual(nodeSet.config["slm.health.failed_snapshot_warn_threshold"], 1);
     });
 
     it("has a pod template that is a valid Kubernetes pod spec (but for the container ECK fills in)", () => {
@@ -191,10 +196,10 @@ describe("search storage, network policy and snapshots as Kubernetes objects", (
         assert.notStrictEqual(build(14).metadata.name, job.metadata.name);
     });
 
-    it("the snapshot role reaches its bucket and key only; the bucket refuses plain HTTP", () => {
+    it("the snapshot identity reaches its bucket and key only; the bucket refuses plain HTTP", () => {
         const bucket = "arn:aws:s3:::snap-bucket";
         const key = "arn:aws:kms:eu-west-1:123456789012:key/k";
-        const statements = JSON.parse(snapshotRolePolicy(bucket, key)).Statement as Obj[];
+        const statements = JSON.parse(snapshotAccessPolicy(bucket, key)).Statement as Obj[];
         assert.deepStrictEqual(statements.map((s) => s.Resource), [bucket, `${bucket}/*`, key]);
         assert.ok(statements.every((s) => s.Effect === "Allow" && s.Action.every((a: string) => !a.endsWith("*"))));
         const [deny] = JSON.parse(snapshotBucketPolicy(bucket)).Statement;
@@ -356,13 +361,13 @@ describe("stack configuration: elasticsearch.provider", () => {
         assert.match(problems(external({ ...base, cloudId: "nope", hosts: undefined }))[0].reason, /not an Elastic Cloud ID/);
     });
 
-    it("eck refuses the external keys and secrets, versions before 8.1 and servers too small for a heap", () => {
+    it("eck refuses the external keys and secrets, versions before 8.4 and servers too small for a heap", () => {
         const found = problems(external({ ...base, provider: "eck", nodes: 3, version: "7.17.0", instanceType: "t3.small", volumeGiB: 50 }));
         assert.deepStrictEqual(keys(found).sort(), [
             "elasticsearch.hosts: is only read with elasticsearch.provider external: the API reaches the ECK cluster through its own service",
-            "elasticsearch.instanceType: is too small for an Elasticsearch node (2048 MiB)",
+            "elasticsearch.instanceType: is too small for an Elasticsearch node: it leaves pods 1086 MiB",
             "elasticsearch.username: is only read with elasticsearch.provider external: the API reaches the ECK cluster through its own service",
-            "elasticsearch.version: is older than 8.1: the S3 snapshots authenticate with the search nodes' service account, which Elasticsearch supports from 8.1",
+            "elasticsearch.version: is older than 8.4: ECK 3.5 runs Elasticsearch 8 and later, and the alarm on failed snapshots (slm.health.failed_snapshot_warn_threshold) needs 8.4",
             "elasticsearchCa: is only read with elasticsearch.provider external",
             "elasticsearchPassword: is only read with elasticsearch.provider external",
         ]);

@@ -27,10 +27,9 @@ function clusterArgs(provider: k8s.Provider, changes: Partial<EckSearchClusterAr
         provider,
         namespace: "tracardi-test",
         clusterName: "tracardi-test",
+        kubernetesVersion: "1.34",
         nodeRoleArn: "arn:aws:iam::123456789012:role/nodes",
         clusterSecurityGroupId: "sg-cluster",
-        oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC",
-        oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC",
         vpcId: "vpc-test",
         subnetIds: ["subnet-data-a", "subnet-data-b", "subnet-data-c"],
         version: "8.11.3",
@@ -96,11 +95,11 @@ describe("EckSearchCluster", () => {
         assert.strictEqual(release.values.config.caValidity, "43800h");
     });
 
-    it("creates the cluster protected, after the operator, its storage class, service account, role and nodes", () => {
+    it("creates the cluster protected, after the operator, its storage class, snapshot credentials and nodes", () => {
         const es = one(resources, ES);
         assert.strictEqual(es.protect, true);
-        const needed = ["kubernetes:helm.sh/v3:Release", "kubernetes:storage.k8s.io/v1:StorageClass", "kubernetes:core/v1:ServiceAccount",
-            "aws:iam/rolePolicy:RolePolicy", "aws:eks/nodeGroup:NodeGroup"].flatMap((type) => ofType(resources, type));
+        const needed = ["kubernetes:helm.sh/v3:Release", "kubernetes:storage.k8s.io/v1:StorageClass", "kubernetes:core/v1:Secret",
+            "aws:iam/userPolicy:UserPolicy", "aws:eks/nodeGroup:NodeGroup"].flatMap((type) => ofType(resources, type));
         assert.strictEqual(needed.length, 7);
         for (const r of needed) {
             assert.ok(es.dependsOn.includes(r.urn), `the cluster does not wait for ${r.name}`);
@@ -137,19 +136,18 @@ describe("EckSearchCluster", () => {
         assert.deepStrictEqual(policy.Statement[0].Condition, { Bool: { "aws:SecureTransport": "false" } });
     });
 
-    it("lets only the search pods' service account assume the snapshot role, which reaches that bucket only", () => {
-        const role = one(resources, "aws:iam/role:Role");
-        const statement = JSON.parse(inputs(role).assumeRolePolicy).Statement[0];
-        assert.deepStrictEqual(statement.Condition.StringEquals, {
-            "oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub": "system:serviceaccount:tracardi-test:tracardi-search",
-            "oidc.eks.eu-west-1.amazonaws.com/id/ABC:aud": "sts.amazonaws.com",
-        });
-        const grants = JSON.parse(inputs(one(resources, "aws:iam/rolePolicy:RolePolicy")).policy).Statement as Obj[];
+    it("writes snapshots as a user limited to that bucket, whose key pair reaches the nodes' keystore as a secret", () => {
+        one(resources, "aws:iam/user:User");
+        const grants = JSON.parse(inputs(one(resources, "aws:iam/userPolicy:UserPolicy")).policy).Statement as Obj[];
         assert.deepStrictEqual(grants.map((g) => g.Resource).slice(0, 2), [bucketArn(), `${bucketArn()}/*`]);
-        const pod = inputs(one(resources, ES)).spec.nodeSets[0].podTemplate.spec;
-        const account = inputs(one(resources, "kubernetes:core/v1:ServiceAccount"));
-        assert.strictEqual(pod.serviceAccountName, account.metadata.name);
-        assert.strictEqual(envOf(pod.containers[0]).AWS_ROLE_ARN, `arn:aws:iam::123456789012:role/${role.name}`);
+        const key = one(resources, "aws:iam/accessKey:AccessKey");
+        assert.match(inputs(key).user, /^search-snapshots-/);
+        assert.strictEqual(inputs(one(resources, "aws:iam/userPolicy:UserPolicy")).user, inputs(key).user);
+        const secret = one(resources, "kubernetes:core/v1:Secret");
+        assert.deepStrictEqual(Object.keys(inputs(secret).stringData).sort(), ["s3.client.default.access_key", "s3.client.default.secret_key"]);
+        assert.ok(secret.secretInputs.includes("stringData"), "the key pair is not a Pulumi secret");
+        assert.deepStrictEqual(inputs(one(resources, ES)).spec.secureSettings, [{ secretName: inputs(secret).metadata.name }]);
+        assert.strictEqual(ofType(resources, "aws:iam/role:Role").length, 0, "no web-identity role: 8.11 does not re-read its token");
     });
 
     it("registers the repository and the daily policy with a job that waits for the cluster, the bucket's encryption and policy", () => {
@@ -171,7 +169,7 @@ describe("EckSearchCluster", () => {
 
     it("core Kubernetes objects validate against the Kubernetes schema", () => {
         const core = resources.filter((r) => r.type.startsWith("kubernetes:") && ![ES, "kubernetes:helm.sh/v3:Release"].includes(r.type));
-        assert.deepStrictEqual(core.map((r) => r.type).sort(), ["kubernetes:batch/v1:Job", "kubernetes:core/v1:ServiceAccount",
+        assert.deepStrictEqual(core.map((r) => r.type).sort(), ["kubernetes:batch/v1:Job", "kubernetes:core/v1:Secret",
             "kubernetes:networking.k8s.io/v1:NetworkPolicy", "kubernetes:storage.k8s.io/v1:StorageClass"]);
         core.forEach(validateKubernetesObject);
     });

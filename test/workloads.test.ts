@@ -4,6 +4,7 @@ import type { RecordedResource } from "../offline/mocks";
 import { ofType, owningComponent } from "../offline/query";
 import { instanceCapacity } from "../lib/instanceTypes";
 import { API_WORKER_MIB, TIER_LABEL } from "../lib/manifests";
+import { NODE_PORT_STATIC_BAND } from "../lib/tiers";
 import { planOf } from "./helpers/plans";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -123,7 +124,10 @@ describe("Tracardi workloads on EKS", () => {
         const services = ofType(prod.resources, "kubernetes:core/v1:Service").filter((s) => ["public-api", "internal-api", "gui"].includes(component(s)));
         const specs: Record<string, Obj> = Object.fromEntries(services.map((s) => [component(s), (s.inputs.spec as Obj)]));
         assert.deepStrictEqual(Object.fromEntries(Object.entries(specs).map(([k, s]) => [k, [s.ports[0].nodePort, s.healthCheckNodePort]])),
-            { "public-api": [30080, 32080], "internal-api": [30081, 32081], gui: [30082, 32082] });
+            { "public-api": [30080, 30083], "internal-api": [30081, 30084], gui: [30082, 30085] });
+        for (const port of Object.values(specs).flatMap((spec) => [spec.ports[0].nodePort, spec.healthCheckNodePort])) {
+            assert.ok(port >= NODE_PORT_STATIC_BAND[0] && port <= NODE_PORT_STATIC_BAND[1], `${port} lies in the dynamically allocated band`);
+        }
         for (const spec of Object.values(specs)) {
             // LoadBalancer only for kube-proxy's health check port; the class keeps EKS from making a balancer.
             assert.deepStrictEqual([spec.type, spec.loadBalancerClass, spec.externalTrafficPolicy],

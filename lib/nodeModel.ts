@@ -1,0 +1,143 @@
+import { InstanceCapacity, instanceCapacity } from "./instanceTypes";
+
+/**
+ * What an EKS node (managed node group, AL2023 AMI, VPC CNI without prefix delegation) leaves
+ * for pods: the one model that config validation, pod sizing and the offline scheduling check
+ * use. Every figure cites where it comes from; PULUMI.md lists them too.
+ */
+
+export interface Resources {
+    cpuMillis: number;
+    memoryMiB: number;
+}
+
+export interface NodeModel {
+    instance: InstanceCapacity;
+    /** Pod slots by the instance's network interfaces, before any cap: what kube-reserved is computed from. */
+    eniMaxPods: number;
+    /** Pod slots the kubelet runs with. */
+    maxPods: number;
+    /** Memory the kernel reports (the node's capacity), below the nominal size. */
+    capacityMemoryMiB: number;
+    /** kube-reserved, from the pod slots and the cores. */
+    kubeReserved: Resources;
+    /** The kubelet's hard eviction threshold for memory. */
+    evictionMiB: number;
+    /** What the scheduler may hand out: capacity less kube-reserved and eviction. */
+    allocatable: Resources & { pods: number };
+    /** What the add-on DaemonSets request on every node. */
+    daemonSets: Resources & { pods: number };
+    /** What is left for the stack's own pods. */
+    free: Resources & { pods: number };
+}
+
+/**
+ * Pod slots by network interfaces: ENIs x (IPv4 per ENI - 1) + 2 (amazon-eks-ami
+ * nodeadm/internal/kubelet/eni_max_pods.go, over its embedded instance-info.jsonl; the +2 are the
+ * host-network pods).
+ */
+export const eniMaxPods = (instance: InstanceCapacity): number => instance.enis * (instance.ipv4PerEni - 1) + 2;
+
+/**
+ * What the kubelet runs with on a managed node group without a custom AMI: EKS writes a cap into
+ * the node's user data, 110 below 30 vCPU and 250 above (EKS user guide, choosing-instance-type.html,
+ * "Managed node group enforcement"). nodeadm still computes kube-reserved from the uncapped value
+ * (nodeadm/doc/examples.md; amazon-eks-ami#2580).
+ */
+export function maxPods(instance: InstanceCapacity): number {
+    return Math.min(eniMaxPods(instance), instance.vcpu < 30 ? 110 : 250);
+}
+
+/**
+ * nodeadm/internal/kubelet/config.go getCPUMillicoresToReserve: 6 % of the first core, 1 % of
+ * the second, 0.5 % of the third and fourth, 0.25 % of every core above, each range rounded down
+ * (2 vCPU: 70m, 4: 80m, 8: 90m, 16: 110m, 64: 230m).
+ */
+export function kubeReservedCpuMillis(vcpu: number): number {
+    const total = vcpu * 1000;
+    const bounds = [0, 1000, 2000, 4000, total];
+    const basisPoints = [600, 100, 50, 25];
+    let millis = 0;
+    for (let i = 0; i < basisPoints.length; i++) {
+        const top = Math.min(total, bounds[i + 1]);
+        if (top > bounds[i]) {
+            millis += Math.floor(((top - bounds[i]) * basisPoints[i]) / 10000);
+        }
+    }
+    return millis;
+}
+
+/** nodeadm getMemoryMebibytesToReserve: 255 MiB plus 11 MiB per pod slot (the uncapped ones). */
+export const kubeReservedMemoryMiB = (pods: number): number => 255 + 11 * pods;
+
+/** nodeadm's default evictionHard: memory.available<100Mi. nodeadm sets no system-reserved. */
+export const EVICTION_HARD_MIB = 100;
+
+/**
+ * The kernel reports less than the nominal memory (page structures, kernel, firmware): 320 MiB
+ * plus 3 % of the nominal size, above every overhead Karpenter measured on real nodes of the
+ * heaviest OS, Bottlerocket (aws/karpenter-provider-aws zz_generated.memory_overhead.go): t3.medium
+ * 253, c5.large 433, c6i.large 273, m5.large 559, m6i.large 405, m6i.xlarge and r6i.large 671 MiB.
+ */
+export const kernelOverheadMiB = (nominalMiB: number): number => Math.ceil(320 + 0.03 * nominalMiB);
+
+/**
+ * Requests of the DaemonSets the stack's EKS add-ons run on every node, each tolerating every
+ * taint (`operator: Exists`): aws-node and its network-policy agent at 25m each
+ * (amazon-vpc-cni-k8s charts/aws-vpc-cni/values.yaml), kube-proxy 100m (EKS's DaemonSet), and
+ * the EBS CSI node plugin at 10m/40Mi + 10m/32Mi + 10m/32Mi (aws-ebs-csi-driver chart values).
+ */
+export const DAEMONSETS: { name: string; requests: Resources }[] = [
+    { name: "aws-node (vpc-cni)", requests: { cpuMillis: 50, memoryMiB: 0 } },
+    { name: "kube-proxy", requests: { cpuMillis: 100, memoryMiB: 0 } },
+    { name: "ebs-csi-node", requests: { cpuMillis: 30, memoryMiB: 104 } },
+];
+
+export function nodeModelOf(instance: InstanceCapacity): NodeModel {
+    const pods = maxPods(instance);
+    const capacityMemoryMiB = instance.memoryMiB - kernelOverheadMiB(instance.memoryMiB);
+    const kubeReserved = { cpuMillis: kubeReservedCpuMillis(instance.vcpu), memoryMiB: kubeReservedMemoryMiB(eniMaxPods(instance)) };
+    const allocatable = {
+        cpuMillis: instance.vcpu * 1000 - kubeReserved.cpuMillis,
+        memoryMiB: capacityMemoryMiB - kubeReserved.memoryMiB - EVICTION_HARD_MIB,
+        pods,
+    };
+    const daemonSets = {
+        cpuMillis: DAEMONSETS.reduce((sum, d) => sum + d.requests.cpuMillis, 0),
+        memoryMiB: DAEMONSETS.reduce((sum, d) => sum + d.requests.memoryMiB, 0),
+        pods: DAEMONSETS.length,
+    };
+    return {
+        instance, eniMaxPods: eniMaxPods(instance), maxPods: pods, capacityMemoryMiB, kubeReserved, evictionMiB: EVICTION_HARD_MIB, allocatable, daemonSets,
+        free: {
+            cpuMillis: allocatable.cpuMillis - daemonSets.cpuMillis,
+            memoryMiB: allocatable.memoryMiB - daemonSets.memoryMiB,
+            pods: allocatable.pods - daemonSets.pods,
+        },
+    };
+}
+
+/** The model of an instance type of the table; undefined for a type the program does not know. */
+export function nodeModel(instanceType: string): NodeModel | undefined {
+    const instance = instanceCapacity(instanceType);
+    return instance && nodeModelOf(instance);
+}
+
+/** Pods of the stack's EKS add-ons that need a node of their own kind: untainted (system) nodes. */
+export interface AddonPods {
+    /** Owner as the stack creates it: the `addonName` of an `aws.eks.Addon`. */
+    addon: string;
+    name: string;
+    replicas: number;
+    requests: Resources;
+}
+
+/**
+ * Deployments of the EKS add-ons: CoreDNS, two replicas of 100m and 70Mi (the add-on's manifest);
+ * the EBS CSI controller, two replicas of five containers at 10m/40Mi and a liveness probe at
+ * 10m/32Mi (aws-ebs-csi-driver chart values). Neither tolerates the tiers' taints.
+ */
+export const ADDON_PODS: AddonPods[] = [
+    { addon: "coredns", name: "coredns", replicas: 2, requests: { cpuMillis: 100, memoryMiB: 70 } },
+    { addon: "aws-ebs-csi-driver", name: "ebs-csi-controller", replicas: 2, requests: { cpuMillis: 60, memoryMiB: 232 } },
+];
