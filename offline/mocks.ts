@@ -128,6 +128,8 @@ function computed(type: string, name: string, inputs: Record<string, unknown>): 
         case "aws:iam/role:Role":
         case "aws:iam/policy:Policy":
             return { arn: `arn:aws:iam::${ACCOUNT}:${type.includes("role") ? "role" : "policy"}/${inputs.name ?? name}`, name: inputs.name ?? name };
+        case "aws:iam/accessKey:AccessKey":
+            return { secret: `offline-secret-access-key-${id}` };
         case "aws:kms/key:Key":
             return { arn: arn("kms", `key/${id}`), keyId: id };
         case "aws:s3/bucketV2:BucketV2":
