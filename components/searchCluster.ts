@@ -49,6 +49,8 @@ export interface EckSearchClusterArgs {
  */
 export class EckSearchCluster extends pulumi.ComponentResource {
     readonly snapshotBucket: pulumi.Output<string>;
+    /** The cluster, awaited until green: what the API's Deployments wait for. */
+    readonly elasticsearch: k8s.apiextensions.CustomResource;
 
     constructor(name: string, args: EckSearchClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracardi:search:EckCluster", name, {}, opts);
@@ -146,7 +148,10 @@ export class EckSearchCluster extends pulumi.ComponentResource {
             ...k8sOptions,
             protect: true,
             dependsOn: [operator, storageClass, credentials, userPolicy, ...nodeGroups],
+            // Awaited until green (SEARCH_AWAIT): nodes joining on create, a rolling restart node by node on update.
+            customTimeouts: { create: "30m", update: "60m" },
         });
+        this.elasticsearch = elasticsearch;
 
         const policy = pulumi.output(args.namespace).apply((namespace) => searchNetworkPolicy(namespace, [...args.clients, SNAPSHOT_COMPONENT]));
         new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, { metadata: policy.metadata, spec: policy.spec }, k8sOptions);

@@ -116,6 +116,10 @@ export class TracardiDeployment extends pulumi.ComponentResource {
             mysql: mysql && mysqlHost ? { host: mysqlHost, port: mysql.port, username: mysql.username, database: mysql.database } : undefined,
         }));
 
+        // Search is built after the workloads (it lives in their namespace), yet the API needs it
+        // at start-up: the API's Deployments wait on a promise of the cluster, kept below.
+        let searchBuilt: (ready: pulumi.Resource) => void = () => undefined;
+        const searchReady = spec.elasticsearch.provider === "eck" ? new Promise<pulumi.Resource>((resolve) => (searchBuilt = resolve)) : undefined;
         this.workloads = new TracardiWorkloads(`${name}-app`, {
             provider: this.eks.provider,
             namespace: names.namespace,
@@ -125,12 +129,13 @@ export class TracardiDeployment extends pulumi.ComponentResource {
             secrets: this.secrets.values,
             adminEmail: spec.adminEmail,
             dependsOn: [...Object.values(this.nodeGroups), ...this.eks.addons],
+            searchReady,
         }, parent);
 
         // Search lives in the workloads' namespace, whose pods mount its CA and password Secrets,
-        // so it follows the namespace; the pods wait for those Secrets to exist before they start.
+        // so it follows the namespace; the API's pods follow the cluster once it is green.
         if (spec.elasticsearch.provider === "eck") {
-            new EckSearchCluster(`${name}-search`, {
+            const search = new EckSearchCluster(`${name}-search`, {
                 provider: this.eks.provider,
                 namespace: this.workloads.namespace,
                 clusterName: this.eks.clusterName,
@@ -147,6 +152,7 @@ export class TracardiDeployment extends pulumi.ComponentResource {
                 dependsOn: this.eks.addons,
                 tags,
             }, parent);
+            searchBuilt(search.elasticsearch);
         } else {
             new ExternalSearch(`${name}-search`, {
                 provider: this.eks.provider,

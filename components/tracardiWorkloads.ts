@@ -19,6 +19,12 @@ export interface TracardiWorkloadsArgs {
     adminEmail: string;
     /** What must be up before any pod starts (node groups, CoreDNS). */
     dependsOn: pulumi.Input<pulumi.Resource>[];
+    /**
+     * The search cluster the API needs at start-up, once it is ready: the API and worker
+     * Deployments wait for it. It may resolve after this component is built (search lives in its namespace).
+     * @default none: search is outside the stack
+     */
+    searchReady?: pulumi.Input<pulumi.Resource>;
 }
 
 /**
@@ -50,6 +56,7 @@ export class TracardiWorkloads extends pulumi.ComponentResource {
                 .map((key) => [SECRET_KEYS[key], args.secrets[key]])),
         }, inNamespace);
         const ready = { ...options, dependsOn: [namespace, secret] };
+        const searchReady = { ...options, dependsOn: [namespace, secret, ...(args.searchReady ? [args.searchReady] : [])] };
 
         const data = pulumi.output(args.data);
         const guiApi = guiApiTier(tiers);
@@ -68,7 +75,7 @@ export class TracardiWorkloads extends pulumi.ComponentResource {
                 }));
             deployments[tier.name] = new k8s.apps.v1.Deployment(`${name}-${tier.name}`, {
                 metadata: manifest.metadata, spec: manifest.spec,
-            }, ready);
+            }, tier.kind === "gui" ? ready : searchReady);
             new k8s.core.v1.Service(`${name}-${tier.name}`, tierService(tier, args.namespace), inNamespace);
             new k8s.policy.v1.PodDisruptionBudget(`${name}-${tier.name}`, podDisruptionBudget(tier.name, args.namespace), inNamespace);
         }
@@ -82,7 +89,7 @@ export class TracardiWorkloads extends pulumi.ComponentResource {
                 nodeTier: guiApi.name,
                 searchCa: d.search.ca,
             }));
-            new k8s.apps.v1.Deployment(`${name}-${worker.name}`, { metadata: manifest.metadata, spec: manifest.spec }, ready);
+            new k8s.apps.v1.Deployment(`${name}-${worker.name}`, { metadata: manifest.metadata, spec: manifest.spec }, searchReady);
         }
 
         // The service name resolves inside the namespace; port 80 is the Service's port.

@@ -97,6 +97,14 @@ export interface ElasticsearchArgs {
     region: string;
 }
 
+/**
+ * Pulumi does not await custom resources by default; this makes it wait until ECK reports the
+ * cluster green for the current generation (pulumi-kubernetes metadata/overrides.go, condition/
+ * jsonpath.go). From 0.9 the API exits at start-up unless search answers, so its Deployments are
+ * created after this, instead of crash-looping against the rollout's 10-minute await.
+ */
+export const SEARCH_AWAIT = { "pulumi.com/waitFor": "jsonpath={.status.health}=green" };
+
 export interface ElasticsearchManifest {
     apiVersion: "elasticsearch.k8s.elastic.co/v1";
     kind: "Elasticsearch";
@@ -145,7 +153,7 @@ export function elasticsearchResource(args: ElasticsearchArgs): ElasticsearchMan
             name: SEARCH_CLUSTER_NAME,
             namespace: args.namespace,
             labels: tierLabels(SEARCH_TIER),
-            annotations: { "eck.k8s.elastic.co/downward-node-labels": ZONE_LABEL },
+            annotations: { "eck.k8s.elastic.co/downward-node-labels": ZONE_LABEL, ...SEARCH_AWAIT },
         },
         spec: {
             version: args.version,

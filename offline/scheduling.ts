@@ -341,9 +341,10 @@ export function rollout(set: PodSet, servers: Server[], steady: Placement[]): Pr
 
 /**
  * One server of a node group lost (the one running the most pods): its pods are placed again on
- * the rest. A replicated set may lose the one pod it had there (the server comes back through its
- * Auto Scaling group); a set of one pod, or any pod that had its own server, must find room elsewhere,
- * unless no server of its kind is left. Search pods stay in their zone, with their volume.
+ * the rest. A replicated set may lose one pod until the Auto Scaling group replaces the server;
+ * anything else must find room elsewhere, unless no server of its kind is left (then it waits for
+ * the replacement, which a one-server group accepts by design). Search pods stay in their zone,
+ * with their volume.
  */
 export function serverLost(group: string, servers: Server[], steady: Placement[]): Problem[] {
     const ofGroup = servers.filter((s) => s.group === group);
@@ -359,10 +360,34 @@ export function serverLost(group: string, servers: Server[], steady: Placement[]
             continue;
         }
         const running = placements.filter((p) => p.set === evicted.set).length;
-        const left = eligible(evicted.set, rest).length;
-        const tolerable = evicted.set.replicas > 1 ? running >= evicted.set.replicas - 1 : left === 0;
+        const tolerable = eligible(evicted.set, rest).length === 0 || (evicted.set.replicas > 1 && running >= evicted.set.replicas - 1);
         if (!tolerable) {
             problems.push({ scenario, podSet: evicted.set.name, reason: `a pod cannot be placed again: ${placed}` });
+        }
+    }
+    return problems;
+}
+
+/**
+ * A Service with `externalTrafficPolicy: Local` answers its load balancers' health checks only on
+ * servers that run one of its pods. Every server of the tier must then run one, whatever the
+ * scheduler's preferences: required anti-affinity per server and as many pods as servers.
+ */
+export function serviceCoverage(resources: RecordedResource[], sets: PodSet[], servers: Server[]): Problem[] {
+    const problems: Problem[] = [];
+    for (const service of resources.filter((r) => r.type === "kubernetes:core/v1:Service")) {
+        const spec = (service.inputs as Obj).spec;
+        if (spec.externalTrafficPolicy !== "Local" || !spec.selector) {
+            continue;
+        }
+        const scenario = `load balancers of Service ${(service.inputs as Obj).metadata.name}`;
+        for (const set of sets.filter((s) => s.kind === "Deployment" && matches(s.labels, spec.selector))) {
+            const tierServers = eligible(set, servers).length;
+            if (!set.antiAffinity || !matches(set.labels, set.antiAffinity)) {
+                problems.push({ scenario, podSet: set.name, reason: "its pods may share a server (no required anti-affinity per server): another server then fails the health check" });
+            } else if (set.replicas < tierServers) {
+                problems.push({ scenario, podSet: set.name, reason: `${set.replicas} pods for ${tierServers} servers: a server without one fails the health check` });
+            }
         }
     }
     return problems;
@@ -390,7 +415,7 @@ export function checkScheduling(resources: RecordedResource[]): ScheduleReport {
     const servers = serversOf(resources);
     const sets = podSetsOf(resources);
     const steady = placeAll(sets, servers);
-    const problems = [...steady.problems];
+    const problems = [...serviceCoverage(resources, sets, servers), ...steady.problems];
     if (steady.problems.length === 0) {
         for (const set of sets) {
             problems.push(...rollout(set, servers, steady.placements));

@@ -90,7 +90,7 @@ describe("the Elasticsearch resource", () => {
     });
 
     it("is zone-aware: pods spread over zones, each learns its zone, and shard copies go to different zones", () => {
-        assert.deepStrictEqual(es.metadata.annotations, { "eck.k8s.elastic.co/downward-node-labels": "topology.kubernetes.io/zone" });
+        assert.strictEqual((es.metadata.annotations as Obj)["eck.k8s.elastic.co/downward-node-labels"], "topology.kubernetes.io/zone");
         const zone = (pod.containers[0].env as Obj[]).find((e) => e.name === "ZONE");
         assert.deepStrictEqual(zone!.valueFrom, { fieldRef: { fieldPath: "metadata.annotations['topology.kubernetes.io/zone']" } });
         assert.strictEqual(nodeSet.config["node.attr.zone"], "${ZONE}");
