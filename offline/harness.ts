@@ -4,12 +4,14 @@ import * as settings from "@pulumi/pulumi/runtime/settings";
 import { RawConfig, readStackFile, runtimeConfig } from "../stacks/config";
 import { deploy } from "../stacks/deploy";
 import type { StackSpec } from "../stacks/schema";
-import { clearRecordedResources, installMocks, RecordedResource, recordedResources } from "./mocks";
+import { clearRecordedResources, installMocks, RecordedResource, recordedInvokes, recordedResources } from "./mocks";
 
 export interface StackPlan {
     stack: string;
     spec: StackSpec;
     resources: RecordedResource[];
+    /** Invokes the program made (data-source look-ups), with their arguments. */
+    invokes: { token: string; inputs: Record<string, unknown> }[];
     outputs: Record<string, unknown>;
     /** Outputs that are Pulumi secrets (shown as [secret] by `pulumi stack output`). */
     secretOutputs: string[];
@@ -40,7 +42,7 @@ export async function planStack(config: RawConfig, stack: string): Promise<Stack
         }
     }
     await waitForRPCs();
-    return { stack, spec, resources: recordedResources(), outputs: resolved, secretOutputs };
+    return { stack, spec, resources: recordedResources(), invokes: recordedInvokes(), outputs: resolved, secretOutputs };
 }
 
 /**

@@ -25,6 +25,8 @@ export interface RecordedResource {
     protect: boolean;
     retainOnDelete: boolean;
     dependsOn: string[];
+    /** Per input property, the resources whose outputs it was built from. */
+    propertyDependencies: Record<string, string[]>;
     ignoreChanges: string[];
     inputs: Record<string, unknown>;
     /** Provider reference (`<provider urn>::<id>`); empty for the default provider. */
@@ -177,6 +179,7 @@ export const mocks: pulumi.runtime.Mocks = {
 type RegisterRequest = {
     getType(): string; getName(): string; getProvider(): string; getParent(): string; getCustom(): boolean; getProtect(): boolean;
     getRetainondelete(): boolean;
+    getPropertydependenciesMap(): { forEach(f: (value: { getUrnsList(): string[] }, key: string) => void): void };
     getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined; getDependenciesList(): string[]; getIgnorechangesList(): string[];
     getObject(): Parameters<typeof deserializeProperties>[0];
 };
@@ -192,6 +195,14 @@ function secretPaths(value: unknown, path = ""): string[] {
         return [path];
     }
     return Object.entries(node).flatMap(([k, v]) => secretPaths(v, path ? `${path}.${k}` : k));
+}
+
+function propertyDependencies(req: RegisterRequest): Record<string, string[]> {
+    const result: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((value, key) => {
+        result[key] = value.getUrnsList();
+    });
+    return result;
 }
 
 function timeouts(given: ReturnType<RegisterRequest["getCustomtimeouts"]>): RecordedResource["customTimeouts"] {
@@ -242,6 +253,7 @@ export async function installMocks(stack: string, preview = false): Promise<void
                 protect: req.getProtect(),
                 retainOnDelete: req.getRetainondelete(),
                 dependsOn: req.getDependenciesList(),
+                propertyDependencies: propertyDependencies(req),
                 ignoreChanges: req.getIgnorechangesList(),
                 inputs: unwrapSecrets(deserializeProperties(req.getObject())) as Record<string, unknown>,
                 secretInputs: secretPaths(req.getObject()?.toJavaScript()),

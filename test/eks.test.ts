@@ -55,6 +55,28 @@ describe("EKS cluster", () => {
         assert.deepStrictEqual(JSON.parse((cni.inputs as Obj).configurationValues), { enableNetworkPolicy: "true" });
     });
 
+    it("moves node groups and add-ons to the control plane's version after it, never ahead of it", async () => {
+        const plan = await planOf("Pulumi.prod.yaml");
+        const [cluster] = ofType(plan.resources, "aws:eks/cluster:Cluster");
+        const groups = ofType(plan.resources, "aws:eks/nodeGroup:NodeGroup");
+        assert.ok(groups.length >= 6);
+        for (const group of groups) {
+            assert.strictEqual((group.inputs as Obj).version, plan.spec.kubernetes.version, `${group.name} has no Kubernetes version`);
+            // Read from the cluster's output, so a version change reaches the nodes after the control plane.
+            assert.deepStrictEqual(group.propertyDependencies.version, [cluster.urn], `${group.name} takes its version from elsewhere`);
+        }
+        const lookups = plan.invokes.filter((i) => i.token === "aws:eks/getAddonVersion:getAddonVersion");
+        const addons = ofType(plan.resources, "aws:eks/addon:Addon");
+        for (const addon of addons) {
+            const name = (addon.inputs as Obj).addonName;
+            const lookup = lookups.find((i) => i.inputs.addonName === name);
+            assert.deepStrictEqual(lookup?.inputs, { addonName: name, kubernetesVersion: plan.spec.kubernetes.version, mostRecent: false });
+            assert.ok(String((addon.inputs as Obj).addonVersion).endsWith(`-eksbuild.k${plan.spec.kubernetes.version}`), `${name} is not at the looked-up version`);
+            // Read from the cluster's output, so add-ons move after the control plane.
+            assert.ok(addon.propertyDependencies.addonVersion?.includes(cluster.urn), `${name}'s version does not follow the cluster`);
+        }
+    });
+
     it("renders a kubeconfig that fetches short-lived tokens with the AWS CLI", () => {
         const config = JSON.parse(renderKubeconfig({ clusterName: "c1", endpoint: "https://x", certificateAuthority: "Q0E=", region: "eu-west-1" }));
         assert.strictEqual(config.clusters[0].cluster.server, "https://x");

@@ -1,5 +1,6 @@
 import * as fs from "fs";
-import { planStackFile, StackPlan } from "../../offline/harness";
+import { planStack, planStackFile, StackPlan } from "../../offline/harness";
+import { readStackFile } from "../../stacks/config";
 
 /** Stack files in the repository, each planned once per test run and shared by the tests that only read it. */
 export const STACK_FILES = fs.readdirSync(".").filter((f) => /^Pulumi\..+\.yaml$/.test(f)).sort();
@@ -13,4 +14,17 @@ export function planOf(file: string): Promise<StackPlan> {
         cache.set(file, plan);
     }
     return plan;
+}
+
+/** A stack file with some `tracardi:` keys replaced (objects merge key by key, as in a stack file), planned fresh. */
+export function planVariant(file: string, changes: Record<string, unknown>, stack = "variant"): Promise<StackPlan> {
+    const config = readStackFile(file);
+    const values = { ...config.values };
+    for (const [key, value] of Object.entries(changes)) {
+        const fullKey = `tracardi:${key}`;
+        const isObject = typeof value === "object" && value !== null && !Array.isArray(value);
+        const merged = isObject && values[fullKey] !== undefined ? { ...JSON.parse(values[fullKey]), ...value } : value;
+        values[fullKey] = typeof merged === "string" ? merged : JSON.stringify(merged);
+    }
+    return planStack({ ...config, values }, stack);
 }

@@ -1,0 +1,12 @@
+import * as assert from "assert";
+import { planStackFile } from "../offline/harness";
+import { planOf } from "./helpers/plans";
+
+describe("a second `pulumi up` of an unchanged stack", () => {
+    it("gets the same resources with the same inputs: nothing in the program changes per run", async () => {
+        const first = await planOf("Pulumi.prod.yaml");
+        const second = await planStackFile("Pulumi.prod.yaml");
+        const shape = (plan: typeof first) => plan.resources.map((r) => [r.urn, JSON.stringify(r.inputs), r.dependsOn.join(",")]).sort();
+        assert.deepStrictEqual(shape(second), shape(first));
+    });
+});
