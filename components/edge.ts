@@ -59,6 +59,8 @@ export interface EdgeArgs {
     optionalCollectorPaths?: OptionalCollectorPaths;
     /** Days to keep load-balancer access logs. @default 90 */
     accessLogRetentionDays?: number;
+    /** AWS refuses to delete the load balancers. @default true */
+    deletionProtection?: boolean;
     tags: Record<string, string>;
 }
 
@@ -158,6 +160,8 @@ export class Edge extends pulumi.ComponentResource {
         const { bucket, ready } = privateBucket(`${name}-lb-logs`, {
             // Load balancers can deliver logs only to buckets encrypted with S3-managed keys.
             encryption: { sseAlgorithm: "AES256" },
+            // Logs expire anyway; without this the bucket, never empty, would stop `pulumi destroy`.
+            forceDestroy: true,
             versioned: false,
             lifecycleRule: {
                 id: "expire-access-logs",
@@ -333,7 +337,7 @@ export class Edge extends pulumi.ComponentResource {
                 securityGroups: [lbGroup.id],
                 // The public subnets have IPv6, so IPv6 clients and trusted IPv6 networks get in.
                 ipAddressType: "dualstack",
-                enableDeletionProtection: true,
+                enableDeletionProtection: args.deletionProtection ?? true,
                 dropInvalidHeaderFields: true,
                 accessLogs: { bucket: this.accessLogBucket, prefix: tier.name, enabled: true },
                 tags: named(tags, `${prefix}-${index}`),

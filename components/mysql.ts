@@ -17,12 +17,18 @@ export interface MysqlArgs {
     password: pulumi.Output<string>;
     /** Security groups of the only servers allowed to connect (the API tiers). */
     clientSecurityGroupIds: pulumi.Input<string>[];
+    /** AWS refuses to delete the instance. @default true */
+    deletionProtection?: boolean;
     tags: Record<string, string>;
 }
 
 export const MYSQL_PORT = 3306;
 export const MYSQL_USERNAME = "tracardi";
 export const MYSQL_DATABASE = "tracardi";
+export const MYSQL_ENGINE_VERSION = "8.0";
+export const MYSQL_PARAMETER_FAMILY = `mysql${MYSQL_ENGINE_VERSION}`;
+/** Slow queries (over two seconds) to the log file that RDS exports to CloudWatch Logs. */
+export const MYSQL_PARAMETERS: Record<string, string> = { slow_query_log: "1", long_query_time: "2", log_output: "FILE" };
 
 /**
  * RDS MySQL for Tracardi 0.9+: encrypted, backed up, deletion-protected twice (by AWS and by
@@ -51,6 +57,14 @@ export class Mysql extends pulumi.ComponentResource {
             tags,
         }, parent);
 
+        // The default group has slow_query_log off, so the exported slow-query log would stay empty.
+        const parameters = new aws.rds.ParameterGroup(`${name}-params`, {
+            family: MYSQL_PARAMETER_FAMILY,
+            description: "Tracardi MySQL: slow queries logged",
+            parameters: Object.entries(MYSQL_PARAMETERS).map(([parameterName, value]) => ({ name: parameterName, value, applyMethod: "immediate" })),
+            tags,
+        }, parent);
+
         // Snapshot names are unique per account and region: one per stack, and per incarnation
         // of it, so destroying a re-created stack does not collide with its old snapshot.
         const snapshotSuffix = new random.RandomId(`${name}-final-snapshot`, { byteLength: 4 }, parent);
@@ -59,7 +73,7 @@ export class Mysql extends pulumi.ComponentResource {
             engine: "mysql",
             // 8.0: its master user authenticates with mysql_native_password, which Tracardi's driver
             // speaks without TLS; 8.4 defaults to caching_sha2_password (see README).
-            engineVersion: "8.0",
+            engineVersion: MYSQL_ENGINE_VERSION,
             instanceClass: args.instanceClass,
             allocatedStorage: args.storageGiB,
             // Grows on its own up to five times the initial size before anyone must act.
@@ -74,11 +88,12 @@ export class Mysql extends pulumi.ComponentResource {
             password: args.password,
             port: MYSQL_PORT,
             dbSubnetGroupName: subnets.name,
+            parameterGroupName: parameters.name,
             vpcSecurityGroupIds: [securityGroup.id],
             publiclyAccessible: false,
             backupRetentionPeriod: args.backupRetentionDays,
             copyTagsToSnapshot: true,
-            deletionProtection: true,
+            deletionProtection: args.deletionProtection ?? true,
             skipFinalSnapshot: false,
             finalSnapshotIdentifier: pulumi.interpolate`${args.identifier}-final-${snapshotSuffix.hex}`,
             autoMinorVersionUpgrade: true,

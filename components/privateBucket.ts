@@ -12,6 +12,8 @@ export interface PrivateBucketArgs {
     policy: (bucketArn: pulumi.Output<string>) => pulumi.Input<string>;
     /** Pulumi refuses to delete the bucket. @default false */
     protect?: boolean;
+    /** `pulumi destroy` deletes the bucket with what it holds (S3 refuses to delete a bucket that is not empty). @default false */
+    forceDestroy?: boolean;
     tags: Record<string, string>;
 }
 
@@ -27,7 +29,7 @@ export interface PrivateBucket {
  * the given name, so they read as part of the component that owns the bucket.
  */
 export function privateBucket(name: string, args: PrivateBucketArgs, parent: pulumi.Resource): PrivateBucket {
-    const bucket = new aws.s3.Bucket(name, { tags: args.tags }, { parent, protect: args.protect });
+    const bucket = new aws.s3.Bucket(name, { forceDestroy: args.forceDestroy, tags: args.tags }, { parent, protect: args.protect });
     const publicAccess = new aws.s3.BucketPublicAccessBlock(name, {
         bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
     }, { parent });

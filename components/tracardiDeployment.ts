@@ -105,6 +105,7 @@ export class TracardiDeployment extends pulumi.ComponentResource {
                 identifier: names.clusterName,
                 password: this.secrets.values.mysqlPassword,
                 clientSecurityGroupIds: apiSecurityGroups,
+                deletionProtection: spec.deletionProtection,
                 tags,
             }, parent)
             : undefined;
@@ -181,6 +182,7 @@ export class TracardiDeployment extends pulumi.ComponentResource {
             internal: spec.loadBalancers.internal,
             wafRateLimit: spec.loadBalancers.wafRateLimit,
             optionalCollectorPaths: { widget: spec.loadBalancers.widgetPaths, consent: spec.loadBalancers.consentPaths },
+            deletionProtection: spec.deletionProtection,
             tags,
         }, parent);
 

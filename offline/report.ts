@@ -4,7 +4,9 @@ import type { Verdict } from "./policyRunner";
 import { exposureMatrix, renderExposureMatrix } from "../lib/exposure";
 import { renderTable } from "../lib/table";
 import { Exposure, planTiers, TierName } from "../lib/tiers";
+import { awaitVerdicts, AwaitVerdict } from "./awaitRules";
 import { owningComponent } from "./query";
+import { checkScheduling, ScheduleReport } from "./scheduling";
 
 /** The plan as people read it: what runs where, who reaches it, and what gets created. */
 
@@ -109,7 +111,41 @@ export function dataRows(resources: RecordedResource[]): string[][] {
     return rows;
 }
 
-export function renderPlan(plan: StackPlan): string {
+/** What the real engines would do with the stack: the scheduling check and the await rules over its resources. */
+export interface EngineReport {
+    scheduling: ScheduleReport;
+    awaits: AwaitVerdict[];
+    /** Everything that would stop `pulumi up` or leave pods Pending, in words. */
+    problems: string[];
+}
+
+export function engineReport(plan: StackPlan): EngineReport {
+    const scheduling = checkScheduling(plan.resources);
+    const awaits = awaitVerdicts({ resources: plan.resources, scheduling: scheduling.problems });
+    return {
+        scheduling, awaits,
+        problems: [
+            ...scheduling.problems.map((p) => `${p.scenario}: ${p.podSet}: ${p.reason}`),
+            ...awaits.filter((a) => a.problem).map((a) => `${a.resource} (${a.type}) awaits ${a.awaits}: ${a.problem}`),
+        ],
+    };
+}
+
+const cpuMem = (r: { cpuMillis: number; memoryMiB: number; pods: number }) => `${r.cpuMillis}m, ${r.memoryMiB} MiB, ${r.pods} pods`;
+
+/** Per node group: what a server offers pods, what the busiest one runs (DaemonSets included), what is left. */
+export function renderEngineReport(report: EngineReport): string {
+    return [
+        renderTable([["node group", "type", "servers", "allocatable per server", "placed (busiest server)", "headroom"],
+            ...report.scheduling.usage.map((u) => [u.group, u.instanceType, String(u.servers), cpuMem(u.allocatable), cpuMem(u.placed), cpuMem(u.headroom)])]),
+        report.problems.length === 0
+            ? `Engines: every pod fits (all servers up, each rollout, any one server lost); ` +
+              `${report.awaits.filter((a) => a.providedBy !== "-").length} of ${report.awaits.length} Kubernetes objects are awaited, each by a condition the stack provides`
+            : `Engines: ${report.problems.length} problem(s) that would stop \`pulumi up\` or leave pods Pending:\n${report.problems.map((p) => `  - ${p}`).join("\n")}`,
+    ].join("\n");
+}
+
+export function renderPlan(plan: StackPlan, engines = engineReport(plan)): string {
     const { spec } = plan;
     const tiers = tierRows(plan);
     const counts = countsByComponent(plan.resources);
@@ -127,6 +163,8 @@ export function renderPlan(plan: StackPlan): string {
         "",
         renderTable([["data service", "size", "resilience", "deletion"], ...dataRows(plan.resources)]),
         "",
+        renderEngineReport(engines),
+        "",
         renderExposureMatrix(exposureMatrix(planTiers(spec), spec.trustedCidrs,
             { widget: spec.loadBalancers.widgetPaths, consent: spec.loadBalancers.consentPaths }), spec.trustedCidrs),
         "",
@@ -136,12 +174,13 @@ export function renderPlan(plan: StackPlan): string {
 }
 
 /** The plan file: every resource with its parent's name and inputs, for review and diffing. */
-export function planDocument(plan: StackPlan, verdicts: Verdict[] = []): unknown {
+export function planDocument(plan: StackPlan, verdicts: Verdict[] = [], engines = engineReport(plan)): unknown {
     const names = new Map(plan.resources.map((r) => [r.urn, r.name]));
     return {
         stack: plan.stack,
         spec: plan.spec,
         policies: verdicts,
+        engines: { problems: engines.problems, nodeGroups: engines.scheduling.usage, awaits: engines.awaits },
         resources: plan.resources.map((r) => ({
             type: r.type,
             name: r.name,

@@ -19,6 +19,7 @@ export const PROFILE_DEFAULTS: Record<Profile, Record<string, unknown>> = {
         kubernetes: { version: "1.34", systemNodes: 2, systemInstanceType: "t3.medium", adminRoleArns: [] },
         loadBalancers: { perCluster: 2, internal: false, wafRateLimit: 2000, widgetPaths: false, consentPaths: false },
         network: { cidr: "10.0.0.0/16", availabilityZones: 3, natGateways: "perZone" },
+        deletionProtection: true,
         tags: {},
     },
     /** The guide's small-traffic answer: one API cluster of two serving collection and the GUI. */
@@ -33,6 +34,7 @@ export const PROFILE_DEFAULTS: Record<Profile, Record<string, unknown>> = {
         kubernetes: { version: "1.34", systemNodes: 1, systemInstanceType: "t3.medium", adminRoleArns: [] },
         loadBalancers: { perCluster: 1, internal: false, wafRateLimit: 2000, widgetPaths: false, consentPaths: false },
         network: { cidr: "10.0.0.0/16", availabilityZones: 2, natGateways: "single" },
+        deletionProtection: true,
         tags: {},
     },
 };

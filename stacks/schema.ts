@@ -181,6 +181,11 @@ export const specSchema = z.strictObject({
     loadBalancers: loadBalancersSchema,
     network: networkSchema,
     kubernetes: kubernetesSchema,
+    /**
+     * AWS's deletion protection on the load balancers and the MySQL instance. Turned off (and applied
+     * with `pulumi up`) only to destroy the stack: see README, "Destroying a stack".
+     */
+    deletionProtection: z.boolean(),
     /** E-mail of the first Tracardi admin, created by the install job. */
     adminEmail: z.email({ message: "is not an e-mail address" }),
     /** Extra tags on every AWS resource, for example the customer's cost centre. */

@@ -64,6 +64,17 @@ describe("data services", () => {
         assert.ok(db.secretInputs.includes("password"));
     });
 
+    it("MySQL logs slow queries, so the exported slow-query log is not empty", async () => {
+        const plan = await planOf("Pulumi.prod.yaml");
+        const [db] = ofType(plan.resources, "aws:rds/instance:Instance");
+        const [group] = ofType(plan.resources, "aws:rds/parameterGroup:ParameterGroup");
+        assert.ok((db.inputs as Obj).enabledCloudwatchLogsExports.includes("slowquery"));
+        assert.deepStrictEqual(db.propertyDependencies.parameterGroupName, [group.urn]);
+        assert.strictEqual((group.inputs as Obj).family, `mysql${(db.inputs as Obj).engineVersion}`);
+        const parameters = Object.fromEntries(((group.inputs as Obj).parameters as Obj[]).map((p) => [p.name, p.value]));
+        assert.deepStrictEqual(parameters, { slow_query_log: "1", long_query_time: "2", log_output: "FILE" });
+    });
+
     it("MySQL's final snapshot is named for the stack, so stacks in one account never collide", async () => {
         const names = await Promise.all(["Pulumi.prod.yaml", "Pulumi.small.yaml"].map(async (file) =>
             (ofType((await planOf(file)).resources, "aws:rds/instance:Instance")[0].inputs as Obj).finalSnapshotIdentifier as string));

@@ -1,8 +1,9 @@
 import * as assert from "assert";
+import * as fs from "fs";
 import { INSTANCE_TYPES, instanceCapacity } from "../lib/instanceTypes";
-import { apiPodBudget, workerRequests } from "../lib/manifests";
+import { API_WORKER_MIB, apiPodBudget, workerRequests } from "../lib/manifests";
 import { DAEMONSETS, eniMaxPods, kubeReservedCpuMillis, kubeReservedMemoryMiB, maxPods, nodeModel } from "../lib/nodeModel";
-import { RELEASES } from "../lib/releases";
+import { DEFAULT_RELEASE, RELEASES } from "../lib/releases";
 import { specSchema } from "../stacks/schema";
 
 describe("EKS node model (amazon-eks-ami nodeadm, EKS managed node groups)", () => {
@@ -62,6 +63,24 @@ describe("EKS node model (amazon-eks-ami nodeadm, EKS managed node groups)", () 
             const budget = apiPodBudget(node, workerRequests(release));
             const workers = workerRequests(release).reduce((sum, r) => sum + r.memoryMiB, 0);
             assert.strictEqual(budget.memoryMiB + workers, node.free.memoryMiB);
+        }
+    });
+});
+
+describe("README's node sizing table", () => {
+    it("states what the node model gives each type", () => {
+        const readme = fs.readFileSync("README.md", "utf8");
+        const rows = [...readme.matchAll(/^\| `([a-z0-9.]+)` \| \d+ \/ \d+ GiB \| (\d+) \| (\d+)m, (\d+) MiB \| (\d+)m, (\d+) MiB \| (\d+) \| (\d+) MiB \| (\d+) \|$/gm)];
+        assert.ok(rows.length >= 6, "the table is gone");
+        const workers = workerRequests(RELEASES[DEFAULT_RELEASE]);
+        for (const [, type, slots, allocCpu, allocMem, cpu, mem, fit, besideMem, besideFit] of rows) {
+            const node = nodeModel(type)!;
+            const alone = apiPodBudget(node, []);
+            const beside = apiPodBudget(node, workers);
+            assert.deepStrictEqual([slots, allocCpu, allocMem, cpu, mem, fit, besideMem, besideFit].map(Number), [
+                node.maxPods, node.allocatable.cpuMillis, node.allocatable.memoryMiB, alone.cpuMillis, alone.memoryMiB,
+                Math.floor(alone.memoryMiB / API_WORKER_MIB), beside.memoryMiB, Math.floor(beside.memoryMiB / API_WORKER_MIB),
+            ], type);
         }
     });
 });
