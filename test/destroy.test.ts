@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import { ofType } from "../offline/query";
-import { planOf, planVariant } from "./helpers/plans";
+import { planOf, planOfProdVariant } from "./helpers/plans";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -25,7 +25,8 @@ describe("destroying a stack, as README describes it", () => {
     });
 
     it("deletionProtection: false takes AWS's deletion protection off the load balancers and MySQL, and nothing else", async () => {
-        const plan = await planVariant("Pulumi.prod.yaml", { deletionProtection: false }, "teardown");
+        const plan = await planOfProdVariant();
+        assert.strictEqual(plan.spec.deletionProtection, false);
         for (const lb of ofType(plan.resources, "aws:lb/loadBalancer:LoadBalancer")) {
             assert.strictEqual((lb.inputs as Obj).enableDeletionProtection, false);
         }

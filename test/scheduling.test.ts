@@ -6,7 +6,7 @@ import type { StackPlan } from "../offline/harness";
 import type { RecordedResource } from "../offline/mocks";
 import { ofType } from "../offline/query";
 import { checkScheduling, placeAll, PodSet, rollout, Server, serverLost, serviceCoverage } from "../offline/scheduling";
-import { planOf, planVariant, STACK_FILES } from "./helpers/plans";
+import { planOf, planOfProdVariant, STACK_FILES } from "./helpers/plans";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -33,7 +33,8 @@ describe("scheduling check: every pod placed on the servers its node groups star
     }
 
     it("production with API servers c6i.xlarge and m6i.2xlarge: pods sized by the node model fit", async () => {
-        const plan = await planVariant("Pulumi.prod.yaml", { publicApi: { instanceType: "c6i.xlarge" }, internalApi: { instanceType: "m6i.2xlarge" } });
+        const plan = await planOfProdVariant();
+        assert.deepStrictEqual([plan.spec.publicApi.instanceType, plan.spec.internalApi!.instanceType], ["c6i.xlarge", "m6i.2xlarge"]);
         const report = checkScheduling(plan.resources);
         assert.deepStrictEqual(report.problems, []);
         const group = report.usage.find((u) => u.group.endsWith("-public-api-ng"))!;

@@ -16,6 +16,20 @@ export function planOf(file: string): Promise<StackPlan> {
     return plan;
 }
 
+/**
+ * The production stack file with larger API servers and AWS's deletion protection off: one variant
+ * that the sizing and the destroy tests share (each plan costs seconds).
+ */
+export const PROD_VARIANT = {
+    publicApi: { instanceType: "c6i.xlarge" }, internalApi: { instanceType: "m6i.2xlarge" }, deletionProtection: false,
+};
+
+let variant: Promise<StackPlan> | undefined;
+export function planOfProdVariant(): Promise<StackPlan> {
+    variant ??= planVariant("Pulumi.prod.yaml", PROD_VARIANT);
+    return variant;
+}
+
 /** A stack file with some `tracardi:` keys replaced (objects merge key by key, as in a stack file), planned fresh. */
 export function planVariant(file: string, changes: Record<string, unknown>, stack = "variant"): Promise<StackPlan> {
     const config = readStackFile(file);
