@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ruleDescription } from "../lib/securityGroups";
 import { named } from "../lib/tags";
 
 export interface ClientOnlySecurityGroupArgs {
@@ -28,7 +29,8 @@ export function clientOnlySecurityGroup(name: string, args: ClientOnlySecurityGr
         ipProtocol: "tcp",
         fromPort: args.port,
         toPort: args.port,
-        description: `${args.service} from an API tier`,
+        description: ruleDescription(`${name}-from-${i}`,
+            `${args.service} (tcp ${args.port}) from the servers of Tracardi API tier ${i + 1} of ${args.clientSecurityGroupIds.length}: the API reads and writes its data here`),
         tags: args.tags,
     }, { parent }));
     return group;

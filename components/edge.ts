@@ -2,7 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { isIpv6Cidr } from "../lib/cidr";
 import { denyInsecureTransport } from "../lib/iam";
-import { listenerRules, loadBalancerIngressCidrs, openToInternet, OptionalCollectorPaths, RulePlan } from "../lib/exposure";
+import { IPV4_ANYWHERE, IPV6_ANYWHERE, listenerRules, loadBalancerIngressCidrs, openToInternet, OptionalCollectorPaths, RulePlan } from "../lib/exposure";
+import { isLogRetention, LOG_RETENTION_DAYS, WAF_LOG_GROUP_PREFIX } from "../lib/logs";
+import { ruleDescription } from "../lib/securityGroups";
 import { named } from "../lib/tags";
 import type { Exposure, TierName } from "../lib/tiers";
 import { privateBucket } from "./privateBucket";
@@ -17,6 +19,12 @@ export const WAF_RATE_LIMIT_RANGE = [10, 2_000_000_000] as const;
  * allows 32, so the component's name may have at most 16 for `<name>-pub-lb0`.
  */
 export const MAX_EDGE_NAME_LENGTH = 16;
+export const DEFAULT_WAF_LOG_RETENTION_DAYS = 90;
+/**
+ * Request headers kept out of the WAF logs: the operators' bearer tokens and every cookie. WAF wants
+ * header names in lower case (WebAclLoggingConfiguration, redactedFields.singleHeader.name).
+ */
+export const WAF_REDACTED_HEADERS = ["authorization", "cookie"];
 
 const ABBREVIATIONS: Record<TierName, string> = { "public-api": "pub", "internal-api": "int", gui: "gui", api: "api" };
 
@@ -55,6 +63,8 @@ export interface EdgeArgs {
     internal?: boolean;
     /** Requests per 5 minutes one client IP may send to a public load balancer. @default 2000 */
     wafRateLimit?: number;
+    /** Days to keep the WAF's request logs (a CloudWatch Logs retention period). @default 90 */
+    wafLogRetentionDays?: number;
     /** Optional public paths. @default { widget: false, consent: false } */
     optionalCollectorPaths?: OptionalCollectorPaths;
     /** Days to keep load-balancer access logs. @default 90 */
@@ -106,6 +116,19 @@ function checkArgs(name: string, args: EdgeArgs): void {
     if (!Number.isInteger(limit) || limit < WAF_RATE_LIMIT_RANGE[0] || limit > WAF_RATE_LIMIT_RANGE[1]) {
         throw argsError("wafRateLimit", `must be an integer from ${WAF_RATE_LIMIT_RANGE[0]} to ${WAF_RATE_LIMIT_RANGE[1]}, got ${limit}`);
     }
+    const retention = args.wafLogRetentionDays ?? DEFAULT_WAF_LOG_RETENTION_DAYS;
+    if (!isLogRetention(retention)) {
+        throw argsError("wafLogRetentionDays", `must be a CloudWatch Logs retention period (${LOG_RETENTION_DAYS.join(", ")}), got ${retention}`);
+    }
+}
+
+/** Whom a load-balancer ingress rule admits and why, e.g. "HTTPS from trusted network 203.0.113.0/24 to the gui load balancers". */
+export function loadBalancerIngressDescription(tier: TierName, port: number, cidr: string): string {
+    const internet = cidr === IPV4_ANYWHERE || cidr === IPV6_ANYWHERE;
+    const who = internet ? `the Internet (any ${cidr === IPV4_ANYWHERE ? "IPv4" : "IPv6"} address)` : `trusted network ${cidr}`;
+    const what = port === 443 ? "HTTPS" : port === 80 ? "HTTP (redirected to HTTPS)" : `tcp ${port}`;
+    const why = internet ? ": the collector paths are public, listener rules keep every other path to the trusted networks" : "";
+    return `${what} from ${who} to the ${tier} load balancers${why}`;
 }
 
 /** `10.0.0.0/8` -> `10-0-0-0_8`: a CIDR as part of a resource name that survives reordering. */
@@ -125,6 +148,8 @@ export class Edge extends pulumi.ComponentResource {
     readonly certificateArn: pulumi.Output<string>;
     readonly accessLogBucket: pulumi.Output<string>;
     readonly webAclArn?: pulumi.Output<string>;
+    /** The CloudWatch Logs group of the WAF's request logs. */
+    readonly wafLogGroup?: pulumi.Output<string>;
 
     constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
         checkArgs(name, args);
@@ -139,6 +164,7 @@ export class Edge extends pulumi.ComponentResource {
             : this.certificate(name, args, zoneId);
         const webAcl = args.tiers.some((t) => openToInternet(t.exposure)) ? this.webAcl(name, args) : undefined;
         this.webAclArn = webAcl?.arn;
+        this.wafLogGroup = webAcl && this.wafLogging(name, args, webAcl);
 
         for (const tier of args.tiers) {
             this.tier(name, args, tier, { zoneId, webAcl, logsReady: logs.ready });
@@ -151,7 +177,30 @@ export class Edge extends pulumi.ComponentResource {
             certificateArn: this.certificateArn,
             accessLogBucket: this.accessLogBucket,
             webAclArn: this.webAclArn,
+            wafLogGroup: this.wafLogGroup,
         });
+    }
+
+    /**
+     * The WAF's request logs in CloudWatch Logs, for as long as configured, without credentials.
+     * On the first PutLoggingConfiguration WAF adds the log group to the account's resource policy
+     * AWSWAF-LOGS, which lets log delivery write to it (WAF Developer Guide, "Sending web ACL traffic
+     * logs to an Amazon CloudWatch Logs log group").
+     */
+    private wafLogging(name: string, args: EdgeArgs, webAcl: aws.wafv2.WebAcl): pulumi.Output<string> {
+        const parent = { parent: this };
+        // A prefix, not a name: log group names are unique per account and region, and each stack has its own.
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-waf-logs`, {
+            namePrefix: `${WAF_LOG_GROUP_PREFIX}${name}-`,
+            retentionInDays: args.wafLogRetentionDays ?? DEFAULT_WAF_LOG_RETENTION_DAYS,
+            tags: args.tags,
+        }, parent);
+        new aws.wafv2.WebAclLoggingConfiguration(`${name}-waf-logs`, {
+            resourceArn: webAcl.arn,
+            logDestinationConfigs: [logGroup.arn],
+            redactedFields: WAF_REDACTED_HEADERS.map((header) => ({ singleHeader: { name: header } })),
+        }, parent);
+        return logGroup.name;
     }
 
     /** An encrypted, private bucket the load balancers write their access logs to. */
@@ -298,23 +347,31 @@ export class Edge extends pulumi.ComponentResource {
         }, parent);
         for (const cidr of loadBalancerIngressCidrs(tier.exposure, args.trustedCidrs)) {
             for (const port of [80, 443]) {
-                new aws.vpc.SecurityGroupIngressRule(`${prefix}-lb-${port}-${cidrKey(cidr)}`, {
+                const ruleName = `${prefix}-lb-${port}-${cidrKey(cidr)}`;
+                new aws.vpc.SecurityGroupIngressRule(ruleName, {
                     securityGroupId: lbGroup.id,
                     ipProtocol: "tcp",
                     fromPort: port,
                     toPort: port,
                     ...(isIpv6Cidr(cidr) ? { cidrIpv6: cidr } : { cidrIpv4: cidr }),
+                    description: ruleDescription(ruleName, loadBalancerIngressDescription(tier.name, port, cidr)),
                     tags,
                 }, parent);
             }
         }
-        for (const [suffix, port] of [["", tier.nodePort], ["-health", tier.healthCheckPort]] as const) {
+        const serverPorts = [
+            ["", tier.nodePort, `node port ${tier.nodePort}, which serves the requests they forward`],
+            ["-health", tier.healthCheckPort, `kube-proxy health check port ${tier.healthCheckPort}, which tells them which servers have a ready pod`],
+        ] as const;
+        for (const [suffix, port, why] of serverPorts) {
             new aws.vpc.SecurityGroupEgressRule(`${prefix}-lb-to-servers${suffix}`, {
                 securityGroupId: lbGroup.id,
                 ipProtocol: "tcp",
                 fromPort: port,
                 toPort: port,
                 referencedSecurityGroupId: tier.serverSecurityGroupId,
+                description: ruleDescription(`${prefix}-lb-to-servers${suffix}`,
+                    `To the ${tier.name} servers only: the load balancers reach their ${why}`),
                 tags,
             }, parent);
             new aws.vpc.SecurityGroupIngressRule(`${prefix}-servers-from-lb${suffix}`, {
@@ -323,6 +380,8 @@ export class Edge extends pulumi.ComponentResource {
                 fromPort: port,
                 toPort: port,
                 referencedSecurityGroupId: lbGroup.id,
+                description: ruleDescription(`${prefix}-servers-from-lb${suffix}`,
+                    `From the ${tier.name} load balancers only: ${why}`),
                 tags,
             }, parent);
         }

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { managedPolicy, serviceAccountTrustPolicy, serviceTrustPolicy } from "../lib/iam";
+import { eksSecretsKeyPolicy } from "../lib/kms";
 import { renderKubeconfig } from "../lib/kubeconfig";
 import { named } from "../lib/tags";
 import { NodeGroup } from "./nodeGroup";
@@ -54,16 +55,18 @@ export class EksCluster extends pulumi.ComponentResource {
         const partition = aws.getPartitionOutput({}, parent).partition;
         const region = aws.getRegionOutput({}, parent).name;
 
+        const role = new aws.iam.Role(`${name}-control-plane`, {
+            assumeRolePolicy: serviceTrustPolicy("eks.amazonaws.com"),
+            managedPolicyArns: [partition.apply((p) => managedPolicy(p, "AmazonEKSClusterPolicy"))],
+            tags,
+        }, parent);
+
+        // After the role: a key policy may name only principals that exist.
         const secretsKey = new aws.kms.Key(`${name}-secrets`, {
             description: `Encrypts Kubernetes secrets of ${args.clusterName}`,
             enableKeyRotation: true,
             deletionWindowInDays: 30,
-            tags,
-        }, parent);
-
-        const role = new aws.iam.Role(`${name}-control-plane`, {
-            assumeRolePolicy: serviceTrustPolicy("eks.amazonaws.com"),
-            managedPolicyArns: [partition.apply((p) => managedPolicy(p, "AmazonEKSClusterPolicy"))],
+            policy: role.arn.apply(eksSecretsKeyPolicy),
             tags,
         }, parent);
 

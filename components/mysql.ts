@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { managedPolicy, serviceTrustPolicy } from "../lib/iam";
+import { ENHANCED_MONITORING_INTERVAL, PERFORMANCE_INSIGHTS_RETENTION_DAYS, supportsPerformanceInsights } from "../lib/rds";
 import { clientOnlySecurityGroup } from "./clientOnlySecurityGroup";
 
 export interface MysqlArgs {
@@ -32,7 +34,8 @@ export const MYSQL_PARAMETERS: Record<string, string> = { slow_query_log: "1", l
 
 /**
  * RDS MySQL for Tracardi 0.9+: encrypted, backed up, deletion-protected twice (by AWS and by
- * Pulumi), in the data subnets, admitting the API tiers only.
+ * Pulumi), in the data subnets, admitting the API tiers only; enhanced monitoring every minute, and
+ * Performance Insights where the instance class has it.
  */
 export class Mysql extends pulumi.ComponentResource {
     readonly host: pulumi.Output<string>;
@@ -69,6 +72,16 @@ export class Mysql extends pulumi.ComponentResource {
         // of it, so destroying a re-created stack does not collide with its old snapshot.
         const snapshotSuffix = new random.RandomId(`${name}-final-snapshot`, { byteLength: 4 }, parent);
 
+        // Enhanced monitoring publishes OS metrics (per-process CPU, memory, disk) through this role,
+        // which only RDS monitoring of this account can assume.
+        const account = aws.getCallerIdentityOutput({}, parent).accountId;
+        const monitoringRole = new aws.iam.Role(`${name}-monitoring`, {
+            assumeRolePolicy: account.apply((accountId) => serviceTrustPolicy("monitoring.rds.amazonaws.com", accountId)),
+            managedPolicyArns: [aws.getPartitionOutput({}, parent).partition.apply((p) => managedPolicy(p, "service-role/AmazonRDSEnhancedMonitoringRole"))],
+            tags,
+        }, parent);
+        const insights = supportsPerformanceInsights(args.instanceClass);
+
         const instance = new aws.rds.Instance(`${name}-db`, {
             engine: "mysql",
             // 8.0: its master user authenticates with mysql_native_password, which Tracardi's driver
@@ -98,6 +111,10 @@ export class Mysql extends pulumi.ComponentResource {
             finalSnapshotIdentifier: pulumi.interpolate`${args.identifier}-final-${snapshotSuffix.hex}`,
             autoMinorVersionUpgrade: true,
             enabledCloudwatchLogsExports: ["error", "slowquery"],
+            monitoringInterval: ENHANCED_MONITORING_INTERVAL,
+            monitoringRoleArn: monitoringRole.arn,
+            performanceInsightsEnabled: insights,
+            performanceInsightsRetentionPeriod: insights ? PERFORMANCE_INSIGHTS_RETENTION_DAYS : undefined,
             tags,
         }, { parent: this, protect: true });
         this.host = instance.address;

@@ -24,6 +24,8 @@ export class Network extends pulumi.ComponentResource {
     readonly vpcCidr: string;
     readonly zones: pulumi.Output<string[]>;
     readonly subnetIds: Record<SubnetTier, pulumi.Output<string>[]>;
+    /** The S3 gateway endpoint the private subnets reach S3 through: policies can require it. */
+    readonly s3EndpointId: pulumi.Output<string>;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracardi:network:Network", name, {}, opts);
@@ -115,13 +117,13 @@ export class Network extends pulumi.ComponentResource {
         });
 
         // Image layers (ECR) and search snapshots go to S3 without crossing the NAT gateways.
-        new aws.ec2.VpcEndpoint(`${name}-s3`, {
+        this.s3EndpointId = new aws.ec2.VpcEndpoint(`${name}-s3`, {
             vpcId: vpc.id,
             serviceName: aws.getRegionOutput({}, parent).name.apply((region) => `com.amazonaws.${region}.s3`),
             vpcEndpointType: "Gateway",
             routeTableIds: privateTables.map((t) => t.id),
             tags: named(tags, `${name}-s3`),
-        }, parent);
+        }, parent).id;
 
         const flowLogs = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, {
             retentionInDays: args.flowLogRetentionDays ?? 90,

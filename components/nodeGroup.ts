@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { instanceCapacity } from "../lib/instanceTypes";
+import { ruleDescription } from "../lib/securityGroups";
 import { named } from "../lib/tags";
 
 export interface NodeGroupArgs {
@@ -24,6 +25,8 @@ export interface NodeGroupArgs {
     taint?: { key: string; value: string };
     /** The cluster security group, which lets nodes and control plane talk. */
     clusterSecurityGroupId: pulumi.Input<string>;
+    /** A node group this one is created and changed after, never beside. @default none */
+    after?: pulumi.Resource;
     /** Root volume size. @default 40 */
     rootVolumeGiB?: number;
     tags: Record<string, string>;
@@ -47,7 +50,11 @@ export class NodeGroup extends pulumi.ComponentResource {
         const securityGroup = new aws.ec2.SecurityGroup(`${name}-nodes`, {
             vpcId: args.vpcId,
             description: `Servers of node group ${name}`,
-            egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"], description: "all outbound" }],
+            egress: [{
+                protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"],
+                description: ruleDescription(`${name}-nodes egress`, `All outbound from the servers of ${name}: EKS control plane, ` +
+                    "container registries, AWS APIs, data stores and pods on other servers"),
+            }],
             tags: named(tags, `${name}-nodes`),
         }, parent);
         this.securityGroupId = securityGroup.id;
@@ -84,7 +91,7 @@ export class NodeGroup extends pulumi.ComponentResource {
             labels: args.labels,
             taints: args.taint ? [{ key: args.taint.key, value: args.taint.value, effect: "NO_SCHEDULE" }] : [],
             tags: named(tags, name),
-        }, parent);
+        }, { parent: this, dependsOn: args.after ? [args.after] : [] });
         this.autoScalingGroupName = this.nodeGroup.resources.apply((r) => r[0].autoscalingGroups![0].name!);
 
         this.registerOutputs({ securityGroupId: this.securityGroupId, autoScalingGroupName: this.autoScalingGroupName });

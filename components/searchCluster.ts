@@ -1,13 +1,16 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import {
     DAILY_SNAPSHOTS, ECK_OPERATOR, elasticsearchResource, nodesPerZone, S3_ACCESS_KEY_SETTING, S3_SECRET_KEY_SETTING, SEARCH_TIER, searchNetworkPolicy,
     searchPodResources, searchStorageClass, snapshotBucketPolicy, SnapshotSchedule, SNAPSHOT_COMPONENT, snapshotJob, snapshotPolicy,
-    SNAPSHOT_CREDENTIALS_SECRET, snapshotAccessPolicy, snapshotRepository,
+    snapshotAccessPolicy, snapshotCredentialsSecret, snapshotRepository,
 } from "../lib/elasticsearch";
+import { snapshotKeyPolicy } from "../lib/kms";
 import { nodeModel } from "../lib/nodeModel";
 import { TIER_LABEL, tierLabels } from "../lib/manifests";
+import { TRACARDI_SEARCH_SECRET } from "../lib/search";
 import { NodeGroup } from "./nodeGroup";
 import { privateBucket } from "./privateBucket";
 
@@ -21,6 +24,8 @@ export interface EckSearchClusterArgs {
     nodeRoleArn: pulumi.Input<string>;
     clusterSecurityGroupId: pulumi.Input<string>;
     vpcId: pulumi.Input<string>;
+    /** The VPC's S3 gateway endpoint: the snapshot user's keys work through it only. */
+    s3EndpointId: pulumi.Input<string>;
     /** Private data subnets, one per zone, in zone order. */
     subnetIds: pulumi.Input<string>[];
     /** Pinned Elasticsearch version. */
@@ -49,8 +54,8 @@ export interface EckSearchClusterArgs {
  */
 export class EckSearchCluster extends pulumi.ComponentResource {
     readonly snapshotBucket: pulumi.Output<string>;
-    /** The cluster, awaited until green: what the API's Deployments wait for. */
-    readonly elasticsearch: k8s.apiextensions.CustomResource;
+    /** The setup job, awaited until complete (after the cluster is green): what the API's Deployments wait for. */
+    readonly ready: k8s.batch.v1.Job;
 
     constructor(name: string, args: EckSearchClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracardi:search:EckCluster", name, {}, opts);
@@ -64,7 +69,10 @@ export class EckSearchCluster extends pulumi.ComponentResource {
         const region = aws.getRegionOutput({}, parent).region;
 
         // One group per zone: a search node always comes back in the zone that holds its volume.
-        const nodeGroups = nodesPerZone(args.nodes, args.subnetIds.length).map((size, zone) => new NodeGroup(`${name}-${zone}`, {
+        // Each group changes after the one before it: an upgrade drains one search node at a time,
+        // as ECK's disruption budget allows, instead of three drains timing out together.
+        const nodeGroups: NodeGroup[] = [];
+        nodesPerZone(args.nodes, args.subnetIds.length).forEach((size, zone) => nodeGroups.push(new NodeGroup(`${name}-${zone}`, {
             clusterName: args.clusterName,
             version: args.kubernetesVersion,
             nodeRoleArn: args.nodeRoleArn,
@@ -75,8 +83,9 @@ export class EckSearchCluster extends pulumi.ComponentResource {
             labels: { [TIER_LABEL]: SEARCH_TIER },
             taint: { key: TIER_LABEL, value: SEARCH_TIER },
             clusterSecurityGroupId: args.clusterSecurityGroupId,
+            after: nodeGroups[zone - 1]?.nodeGroup,
             tags,
-        }, parent));
+        }, parent)));
 
         const operator = new k8s.helm.v3.Release(`${name}-operator`, {
             name: "elastic-operator",
@@ -94,11 +103,16 @@ export class EckSearchCluster extends pulumi.ComponentResource {
 
         const storageClass = new k8s.storage.v1.StorageClass(`${name}-storage`, searchStorageClass(tags), k8sOptions);
 
+        // A user of its own, limited to the bucket and its key: the nodes' keystore holds its key
+        // pair (see snapshotCredentialsSecret for why not service-account credentials).
+        const user = new aws.iam.User(`${name}-snapshots`, { path: "/tracardi/", tags }, parent);
         // Snapshots hold every profile Tracardi collected: a key of their own, versions kept, never public.
+        // Its policy lets the account administer it and only the snapshot user use it, through S3.
         const key = new aws.kms.Key(`${name}-snapshots`, {
             description: "Encrypts the Elasticsearch snapshots of Tracardi",
             enableKeyRotation: true,
             deletionWindowInDays: 30,
+            policy: pulumi.all([user.arn, region]).apply(([userArn, regionName]) => snapshotKeyPolicy(userArn, regionName)),
             tags,
         }, { parent: this, protect: true });
         const { bucket, ready: bucketReady } = privateBucket(`${name}-snapshots`, {
@@ -118,18 +132,17 @@ export class EckSearchCluster extends pulumi.ComponentResource {
         }, this);
         this.snapshotBucket = bucket.bucket;
 
-        // A user of its own, limited to the bucket and its key: the nodes' keystore holds its key
-        // pair (see SNAPSHOT_CREDENTIALS_SECRET for why not service-account credentials).
-        const user = new aws.iam.User(`${name}-snapshots`, { path: "/tracardi/", tags }, parent);
         const userPolicy = new aws.iam.UserPolicy(`${name}-snapshots`, {
             user: user.name,
-            policy: pulumi.all([bucket.arn, key.arn]).apply(([bucketArn, keyArn]) => snapshotAccessPolicy(bucketArn, keyArn)),
+            policy: pulumi.all([bucket.arn, key.arn, args.s3EndpointId]).apply(([bucketArn, keyArn, endpoint]) => snapshotAccessPolicy(bucketArn, keyArn, endpoint)),
         }, parent);
-        // `pulumi up --replace` on this key rotates it: the new key is created first, ECK rolls the
-        // nodes onto it one at a time, then the old one is deleted (README).
+        // `pulumi up --replace` on this key rotates it: the new key and a Secret named for it are
+        // created first, the cluster is pointed at that Secret and awaited while ECK rolls the nodes
+        // onto it one at a time, and only then are the old Secret and key deleted (README).
         const accessKey = new aws.iam.AccessKey(`${name}-snapshots`, { user: user.name }, parent);
+        const credentialsName = accessKey.id.apply(snapshotCredentialsSecret);
         const credentials = new k8s.core.v1.Secret(`${name}-s3-credentials`, {
-            metadata: { name: SNAPSHOT_CREDENTIALS_SECRET, namespace: args.namespace, labels: tierLabels(SEARCH_TIER) },
+            metadata: { name: credentialsName, namespace: args.namespace, labels: tierLabels(SEARCH_TIER) },
             type: "Opaque",
             stringData: pulumi.secret(pulumi.all([accessKey.id, accessKey.secret]).apply(([id, secret]) => ({
                 [S3_ACCESS_KEY_SETTING]: id, [S3_SECRET_KEY_SETTING]: secret,
@@ -137,8 +150,10 @@ export class EckSearchCluster extends pulumi.ComponentResource {
         }, k8sOptions);
 
         const resources = searchPodResources(node);
-        const manifest = pulumi.all([args.namespace, region]).apply(([namespace, regionName]) =>
-            elasticsearchResource({ namespace, version: args.version, nodes: args.nodes, resources, volumeGiB: args.volumeGiB, region: regionName }));
+        const manifest = pulumi.all([args.namespace, region, credentialsName]).apply(([namespace, regionName, credentialsSecret]) =>
+            elasticsearchResource({
+                namespace, version: args.version, nodes: args.nodes, resources, volumeGiB: args.volumeGiB, region: regionName, credentialsSecret,
+            }));
         const elasticsearch = new k8s.apiextensions.CustomResource(`${name}-es`, {
             apiVersion: "elasticsearch.k8s.elastic.co/v1",
             kind: "Elasticsearch",
@@ -148,23 +163,30 @@ export class EckSearchCluster extends pulumi.ComponentResource {
             ...k8sOptions,
             protect: true,
             dependsOn: [operator, storageClass, credentials, userPolicy, ...nodeGroups],
-            // Awaited until green (SEARCH_AWAIT): nodes joining on create, a rolling restart node by node on update.
+            // Awaited until Ready and green (SEARCH_AWAIT): nodes joining on create, a rolling restart node by node on update.
             customTimeouts: { create: "30m", update: "60m" },
         });
-        this.elasticsearch = elasticsearch;
+
+        // Tracardi's own user: its password, generated once, reaches the setup job and the API as a Secret.
+        const tracardiPassword = new random.RandomPassword(`${name}-tracardi-user`, { length: 32, special: false }, parent);
+        const userSecret = new k8s.core.v1.Secret(`${name}-tracardi-user`, {
+            metadata: { name: TRACARDI_SEARCH_SECRET.name, namespace: args.namespace, labels: tierLabels(SEARCH_TIER) },
+            type: "Opaque",
+            stringData: { [TRACARDI_SEARCH_SECRET.key]: tracardiPassword.result },
+        }, k8sOptions);
 
         const policy = pulumi.output(args.namespace).apply((namespace) => searchNetworkPolicy(namespace, [...args.clients, SNAPSHOT_COMPONENT]));
         new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, { metadata: policy.metadata, spec: policy.spec }, k8sOptions);
 
         const job = pulumi.all([args.namespace, bucket.bucket]).apply(([namespace, bucketName]) => snapshotJob({
             namespace,
-            nodes: args.nodes,
             repository: snapshotRepository(bucketName),
             policy: snapshotPolicy(args.snapshots ?? DAILY_SNAPSHOTS),
         }));
-        new k8s.batch.v1.Job(`${name}-snapshots`, { metadata: job.metadata, spec: job.spec }, {
+        // Awaited until complete: once it is, the cluster is green and Tracardi's user exists.
+        this.ready = new k8s.batch.v1.Job(`${name}-snapshots`, { metadata: job.metadata, spec: job.spec }, {
             ...k8sOptions,
-            dependsOn: [elasticsearch, ...bucketReady],
+            dependsOn: [elasticsearch, userSecret, ...bucketReady],
             // The job waits for a cluster whose nodes may still be joining.
             customTimeouts: { create: "40m", update: "40m" },
         });

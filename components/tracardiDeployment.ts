@@ -129,6 +129,7 @@ export class TracardiDeployment extends pulumi.ComponentResource {
             data,
             secrets: this.secrets.values,
             adminEmail: spec.adminEmail,
+            settings: { queryTimeoutSeconds: spec.elasticsearch.queryTimeoutSeconds, destinations: spec.destinations },
             dependsOn: [...Object.values(this.nodeGroups), ...this.eks.addons],
             searchReady,
         }, parent);
@@ -145,6 +146,7 @@ export class TracardiDeployment extends pulumi.ComponentResource {
                 clusterSecurityGroupId: this.eks.clusterSecurityGroupId,
                 vpcId,
                 subnetIds: subnetIds.data,
+                s3EndpointId: this.network.s3EndpointId,
                 version: spec.elasticsearch.version,
                 nodes: spec.elasticsearch.nodes,
                 instanceType: spec.elasticsearch.instanceType,
@@ -153,7 +155,7 @@ export class TracardiDeployment extends pulumi.ComponentResource {
                 dependsOn: this.eks.addons,
                 tags,
             }, parent);
-            searchBuilt(search.elasticsearch);
+            searchBuilt(search.ready);
         } else {
             new ExternalSearch(`${name}-search`, {
                 provider: this.eks.provider,

@@ -6,7 +6,7 @@ import {
 import { nodeModel } from "../lib/nodeModel";
 import type { TracardiRelease } from "../lib/releases";
 import { guiApiTier, TierPlan } from "../lib/tiers";
-import { apiEnv, DataEndpoints, SECRET_KEYS, STACK_SECRET, workerEnv } from "../lib/tracardiEnv";
+import { apiEnv, DataEndpoints, SECRET_KEYS, STACK_SECRET, TracardiSettings, workerEnv } from "../lib/tracardiEnv";
 import type { GeneratedSecretName } from "../stacks/secrets";
 
 export interface TracardiWorkloadsArgs {
@@ -17,6 +17,7 @@ export interface TracardiWorkloadsArgs {
     data: pulumi.Input<DataEndpoints>;
     secrets: Record<GeneratedSecretName, pulumi.Output<string>>;
     adminEmail: string;
+    settings: TracardiSettings;
     /** What must be up before any pod starts (node groups, CoreDNS). */
     dependsOn: pulumi.Input<pulumi.Resource>[];
     /**
@@ -69,23 +70,26 @@ export class TracardiWorkloads extends pulumi.ComponentResource {
                     tier,
                     namespace: args.namespace,
                     image: release.apiImage,
-                    env: apiEnv(tier.role!, tier.workers!, d),
+                    env: apiEnv(tier.role!, tier.workers!, d, args.settings),
                     resources: apiPodResources(node, tier === guiApi ? workerRequests(release) : []),
                     searchCa: d.search.ca,
                 }));
             deployments[tier.name] = new k8s.apps.v1.Deployment(`${name}-${tier.name}`, {
                 metadata: manifest.metadata, spec: manifest.spec,
             }, tier.kind === "gui" ? ready : searchReady);
-            new k8s.core.v1.Service(`${name}-${tier.name}`, tierService(tier, args.namespace), inNamespace);
+            // Kubernetes refuses to change a Service's health check node port: a new port replaces the
+            // Service, the old one first (it has a fixed name).
+            new k8s.core.v1.Service(`${name}-${tier.name}`, tierService(tier, args.namespace), {
+                ...inNamespace, replaceOnChanges: ["spec.healthCheckNodePort"], deleteBeforeReplace: true,
+            });
             new k8s.policy.v1.PodDisruptionBudget(`${name}-${tier.name}`, podDisruptionBudget(tier.name, args.namespace), inNamespace);
         }
 
         for (const worker of release.workers) {
             const manifest = data.apply((d) => workerDeployment({
-                name: worker.name,
+                worker,
                 namespace: args.namespace,
-                image: worker.image,
-                env: workerEnv(worker, d),
+                env: workerEnv(worker, d, args.settings),
                 nodeTier: guiApi.name,
                 searchCa: d.search.ca,
             }));

@@ -3,9 +3,9 @@ import * as fs from "fs";
 import * as path from "path";
 import type * as Input from "@pulumi/kubernetes/types/input";
 import { denyInsecureTransport } from "./iam";
-import type { NodeModel } from "./nodeModel";
+import { NodeModel, POD_HEADROOM } from "./nodeModel";
 import { guaranteed, JobManifest, PodResources, pythonJob, TIER_LABEL, tierLabels } from "./manifests";
-import { eckSearchConnection, SEARCH_CLUSTER_NAME } from "./search";
+import { eckEndpoint, eckSuperuser, SEARCH_CLUSTER_NAME, TRACARDI_SEARCH_ROLE, TRACARDI_SEARCH_SECRET, TRACARDI_SEARCH_USER } from "./search";
 
 /**
  * The ECK-managed search cluster as plain data: the Elasticsearch resource, its storage, its
@@ -53,9 +53,10 @@ export const SEARCH_MIN_MEMORY_MIB = 2048;
 /** Above ~31 GiB the JVM loses compressed object pointers: a bigger heap holds less. */
 export const MAX_HEAP_MIB = 31 * 1024;
 
-/** Elasticsearch has its server to itself: what the node model leaves pods, requests equal to limits. */
+/** Elasticsearch has its server to itself: what the node model leaves pods but the headroom, requests equal to limits. */
 export function searchPodResources(node: NodeModel): PodResources {
-    const { cpuMillis, memoryMiB } = node.free;
+    const cpuMillis = node.free.cpuMillis - POD_HEADROOM.cpuMillis;
+    const memoryMiB = node.free.memoryMiB - POD_HEADROOM.memoryMiB;
     if (memoryMiB < SEARCH_MIN_MEMORY_MIB) {
         throw new RangeError(`a ${node.instance.instanceType} leaves Elasticsearch ${memoryMiB} MiB; it needs ${SEARCH_MIN_MEMORY_MIB}`);
     }
@@ -72,10 +73,11 @@ export function heapMiB(containerMemoryMiB: number): number {
  * client's static credentials. Elasticsearch 8.11's repository-s3 does not re-read a rotated
  * web-identity token (elastic/elasticsearch#101828, fixed by #104135 after 8.11; the STS client
  * shutdown of #115186 and #118678 lasted into 8.16), so service-account credentials stop working
- * a day after start. Keystore credentials do not expire; ECK rolls the nodes one at a time when
- * the Secret changes (its config hash covers the Secret), which is how a rotated key arrives.
+ * a day after start. Keystore credentials do not expire. The Secret is named for its access key:
+ * a rotated key is a new Secret, so the old one stays until the nodes have rolled onto the new one
+ * (ECK's config hash covers the Secret; it restarts the nodes one at a time).
  */
-export const SNAPSHOT_CREDENTIALS_SECRET = "tracardi-search-s3";
+export const snapshotCredentialsSecret = (accessKeyId: string): string => `tracardi-search-s3-${accessKeyId.toLowerCase()}`;
 export const S3_ACCESS_KEY_SETTING = "s3.client.default.access_key";
 export const S3_SECRET_KEY_SETTING = "s3.client.default.secret_key";
 
@@ -93,17 +95,21 @@ export interface ElasticsearchArgs {
     nodes: number;
     resources: PodResources;
     volumeGiB: number;
+    /** The Secret holding the S3 credentials (snapshotCredentialsSecret). */
+    credentialsSecret: string;
     /** Region of the snapshot bucket: its regional endpoint keeps snapshot traffic on the VPC's S3 endpoint. */
     region: string;
 }
 
 /**
  * Pulumi does not await custom resources by default; this makes it wait until ECK reports the
- * cluster green for the current generation (pulumi-kubernetes metadata/overrides.go, condition/
- * jsonpath.go). From 0.9 the API exits at start-up unless search answers, so its Deployments are
- * created after this, instead of crash-looping against the rollout's 10-minute await.
+ * cluster Ready (not ApplyingChanges: a rolling restart is over) and green, for the current
+ * generation (pulumi-kubernetes metadata/overrides.go takes a JSON list, all must hold;
+ * condition/jsonpath.go checks observedGeneration). From 0.9 the API exits at start-up unless
+ * search answers, so its Deployments are created after this, instead of crash-looping against
+ * the rollout's 10-minute await.
  */
-export const SEARCH_AWAIT = { "pulumi.com/waitFor": "jsonpath={.status.health}=green" };
+export const SEARCH_AWAIT = { "pulumi.com/waitFor": JSON.stringify(["jsonpath={.status.phase}=Ready", "jsonpath={.status.health}=green"]) };
 
 export interface ElasticsearchManifest {
     apiVersion: "elasticsearch.k8s.elastic.co/v1";
@@ -164,7 +170,7 @@ export function elasticsearchResource(args: ElasticsearchArgs): ElasticsearchMan
             // No podDisruptionBudget: ECK's default lets one node go at a time, and only while the
             // cluster is green, which a fixed budget cannot express.
             updateStrategy: { changeBudget: { maxUnavailable: 1 } },
-            secureSettings: [{ secretName: SNAPSHOT_CREDENTIALS_SECRET }],
+            secureSettings: [{ secretName: args.credentialsSecret }],
             nodeSets: [{
                 name: SEARCH_NODE_SET,
                 count: args.nodes,
@@ -275,23 +281,28 @@ export function snapshotPolicy(schedule: SnapshotSchedule): Record<string, unkno
 /** stdlib-only Python, run in the same pinned image as the install job. */
 export const SNAPSHOT_SCRIPT = fs.readFileSync(path.join(__dirname, "snapshots", "register.py"), "utf8");
 const CA_DIR = "/etc/elastic-ca";
+export const TRACARDI_SEARCH_ROLE_NAME = "tracardi";
 
 export interface SnapshotJobArgs {
     namespace: string;
-    nodes: number;
     repository: ReturnType<typeof snapshotRepository>;
     policy: Record<string, unknown>;
 }
 
 /**
- * The job that registers the repository and the policy, as the `elastic` user over verified TLS.
- * Its name carries a digest of what it sends: a changed policy is a new job (a job cannot change).
+ * The job that sets the cluster up as the `elastic` user over verified TLS: Tracardi's role and
+ * user (its password from the stack's Secret), the snapshot repository and the policy. Its name
+ * carries a digest of what it sends: a changed policy is a new job (a job cannot change).
  */
 export function snapshotJob(args: SnapshotJobArgs): JobManifest {
-    const connection = eckSearchConnection(args.nodes);
-    const repositoryBody = JSON.stringify(args.repository);
-    const policyBody = JSON.stringify(args.policy);
-    const digest = crypto.createHash("sha256").update([repositoryBody, policyBody, SNAPSHOT_SCRIPT].join("\n")).digest("hex").slice(0, 10);
+    const endpoint = eckEndpoint();
+    const superuser = eckSuperuser();
+    const bodies = {
+        ROLE_BODY: JSON.stringify(TRACARDI_SEARCH_ROLE),
+        REPOSITORY_BODY: JSON.stringify(args.repository),
+        POLICY_BODY: JSON.stringify(args.policy),
+    };
+    const digest = crypto.createHash("sha256").update([...Object.values(bodies), SNAPSHOT_SCRIPT].join("\n")).digest("hex").slice(0, 10);
     return pythonJob({
         name: `${SNAPSHOT_COMPONENT}-${digest}`,
         namespace: args.namespace,
@@ -299,25 +310,31 @@ export function snapshotJob(args: SnapshotJobArgs): JobManifest {
         script: SNAPSHOT_SCRIPT,
         backoffLimit: 6,
         env: [
-            { name: "ES_URL", value: `https://${connection.hosts}` },
-            { name: "ES_USERNAME", value: connection.username! },
-            { name: "ES_PASSWORD", valueFrom: { secretKeyRef: connection.password! } },
-            { name: "ES_CA_FILE", value: `${CA_DIR}/${connection.ca!.key}` },
+            { name: "ES_URL", value: `https://${endpoint.hosts}` },
+            { name: "ES_USERNAME", value: superuser.username },
+            { name: "ES_CA_FILE", value: `${CA_DIR}/${endpoint.ca.key}` },
+            { name: "ROLE", value: TRACARDI_SEARCH_ROLE_NAME },
+            { name: "ROLE_BODY", value: bodies.ROLE_BODY },
+            { name: "TRACARDI_USERNAME", value: TRACARDI_SEARCH_USER },
             { name: "REPOSITORY", value: SNAPSHOT_REPOSITORY },
-            { name: "REPOSITORY_BODY", value: repositoryBody },
+            { name: "REPOSITORY_BODY", value: bodies.REPOSITORY_BODY },
             { name: "POLICY", value: SNAPSHOT_POLICY },
-            { name: "POLICY_BODY", value: policyBody },
+            { name: "POLICY_BODY", value: bodies.POLICY_BODY },
         ],
+        secretFiles: { ES_PASSWORD: superuser.password, TRACARDI_PASSWORD: { ...TRACARDI_SEARCH_SECRET } },
         volumeMounts: [{ name: "elastic-ca", mountPath: CA_DIR, readOnly: true }],
         volumes: [{
             name: "elastic-ca",
-            secret: { secretName: connection.ca!.name, items: [{ key: connection.ca!.key, path: connection.ca!.key }] },
+            secret: { secretName: endpoint.ca.name, items: [{ key: endpoint.ca.key, path: endpoint.ca.key }] },
         }],
     });
 }
 
 /** What the search nodes' S3 identity may do: read and write snapshots in one bucket, with its key. */
-export function snapshotAccessPolicy(bucketArn: string, keyArn: string): string {
+export function snapshotAccessPolicy(bucketArn: string, keyArn: string, s3EndpointId: string): string {
+    // Only through the VPC's S3 endpoint: a leaked key pair is useless anywhere else. S3 calls KMS
+    // for the user, so the key is reached through S3 only.
+    const throughEndpoint = { StringEquals: { "aws:SourceVpce": s3EndpointId } };
     return JSON.stringify({
         Version: "2012-10-17",
         Statement: [
@@ -326,14 +343,19 @@ export function snapshotAccessPolicy(bucketArn: string, keyArn: string): string 
                 Effect: "Allow",
                 Action: ["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads", "s3:ListBucketVersions"],
                 Resource: bucketArn,
+                Condition: throughEndpoint,
             },
             {
                 Sid: "SnapshotObjects",
                 Effect: "Allow",
                 Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
                 Resource: `${bucketArn}/*`,
+                Condition: throughEndpoint,
             },
-            { Sid: "SnapshotKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: keyArn },
+            {
+                Sid: "SnapshotKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: keyArn,
+                Condition: { StringLike: { "kms:ViaService": "s3.*.amazonaws.com" } },
+            },
         ],
     });
 }

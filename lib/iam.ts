@@ -1,9 +1,19 @@
 /** IAM policy documents as data, so their conditions can be checked in tests. */
 
-export function serviceTrustPolicy(service: string): string {
+/**
+ * Trust policy of a role for an AWS service. With `sourceAccount`, the service may assume it only
+ * on behalf of that account (`aws:SourceAccount`), which keeps other accounts' use of the service
+ * from reaching the role (the confused-deputy problem). @default sourceAccount none
+ */
+export function serviceTrustPolicy(service: string, sourceAccount?: string): string {
     return JSON.stringify({
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+        Statement: [{
+            Effect: "Allow",
+            Principal: { Service: service },
+            Action: "sts:AssumeRole",
+            ...(sourceAccount ? { Condition: { StringEquals: { "aws:SourceAccount": sourceAccount } } } : {}),
+        }],
     });
 }
 

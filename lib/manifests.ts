@@ -1,8 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import type * as Input from "@pulumi/kubernetes/types/input";
-import type { NodeModel, Resources } from "./nodeModel";
-import type { TracardiRelease } from "./releases";
+import { NodeModel, POD_HEADROOM, Resources } from "./nodeModel";
+import type { TracardiRelease, WorkerImage } from "./releases";
 import type { TierName, TierPlan } from "./tiers";
 import { CA_MOUNT_PATH, EnvVar, SecretKeyRef, stackSecret } from "./tracardiEnv";
 
@@ -29,19 +29,23 @@ export interface PodResources {
     limits: { cpu: string; memory: string };
 }
 
-/** Each background worker (update-worker, apm) on a GUI-facing API node. */
-export const WORKER_RESOURCES: Resources = { cpuMillis: 100, memoryMiB: 384 };
-
 /**
  * What the release's workers request beside a GUI-facing API pod. Any of its servers may host
  * any of them (both on one, after a server is lost), so every such server keeps room for all.
  */
-export const workerRequests = (release: TracardiRelease): Resources[] => release.workers.map(() => WORKER_RESOURCES);
+export const workerRequests = (release: TracardiRelease): Resources[] =>
+    release.workers.map((w) => ({ cpuMillis: w.resources.cpuMillis, memoryMiB: w.resources.memoryMiB }));
+
+/** A worker's pod: memory requested as much as its limit (the API server kept it), CPU may burst. */
+export function workerPodResources(worker: WorkerImage): PodResources {
+    const { cpuMillis, cpuLimitMillis, memoryMiB } = worker.resources;
+    return { requests: { cpu: `${cpuMillis}m`, memory: `${memoryMiB}Mi` }, limits: { cpu: `${cpuLimitMillis}m`, memory: `${memoryMiB}Mi` } };
+}
 
 /**
  * The API pod takes what its server leaves pods (the node model: allocatable less the add-on
- * DaemonSets) less the pods placed beside it; it is alone on its server otherwise, so requests
- * equal limits (guaranteed QoS, never evicted first).
+ * DaemonSets, less a headroom for their growth) less the pods placed beside it; it is alone on
+ * its server otherwise, so requests equal limits (guaranteed QoS, never evicted first).
  */
 export function apiPodResources(node: NodeModel, beside: Resources[]): PodResources {
     const { cpuMillis, memoryMiB } = apiPodBudget(node, beside);
@@ -59,8 +63,8 @@ export const API_MIN = { cpuMillis: 500, memoryMiB: 1024 };
 
 /** What an API server leaves its API pod once the pods beside it have their requests; a RangeError when too little. */
 export function apiPodBudget(node: NodeModel, beside: Resources[]): Resources {
-    const cpuMillis = node.free.cpuMillis - beside.reduce((sum, r) => sum + r.cpuMillis, 0);
-    const memoryMiB = node.free.memoryMiB - beside.reduce((sum, r) => sum + r.memoryMiB, 0);
+    const cpuMillis = node.free.cpuMillis - POD_HEADROOM.cpuMillis - beside.reduce((sum, r) => sum + r.cpuMillis, 0);
+    const memoryMiB = node.free.memoryMiB - POD_HEADROOM.memoryMiB - beside.reduce((sum, r) => sum + r.memoryMiB, 0);
     if (cpuMillis < API_MIN.cpuMillis || memoryMiB < API_MIN.memoryMiB) {
         throw new RangeError(`a ${node.instance.instanceType} leaves ${cpuMillis}m and ${memoryMiB}Mi for the API`);
     }
@@ -71,10 +75,6 @@ export function apiPodBudget(node: NodeModel, beside: Resources[]): Resources {
 export const API_WORKER_MIB = 250;
 
 const GUI_RESOURCES: PodResources = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } };
-const WORKER_POD_RESOURCES: PodResources = {
-    requests: { cpu: `${WORKER_RESOURCES.cpuMillis}m`, memory: `${WORKER_RESOURCES.memoryMiB}Mi` },
-    limits: { cpu: "500m", memory: `${WORKER_RESOURCES.memoryMiB}Mi` },
-};
 
 function placement(tier: TierName): Pick<Input.core.v1.PodSpec, "nodeSelector" | "tolerations"> {
     return {
@@ -205,9 +205,8 @@ export function guiDeployment(tier: TierPlan, namespace: string, image: string):
 }
 
 export interface WorkerDeploymentArgs {
-    name: string;
+    worker: WorkerImage;
     namespace: string;
-    image: string;
     env: EnvVar[];
     /** The GUI-facing API tier, whose nodes are the only ones the data stores admit besides the public API. */
     nodeTier: TierName;
@@ -216,15 +215,16 @@ export interface WorkerDeploymentArgs {
 
 export function workerDeployment(args: WorkerDeploymentArgs): DeploymentManifest {
     // Two copies of a worker would process the same jobs twice.
-    return deployment(args.name, args.namespace, 1, { type: "Recreate" }, {
+    const { worker } = args;
+    return deployment(worker.name, args.namespace, 1, { type: "Recreate" }, {
         ...placement(args.nodeTier),
         automountServiceAccountToken: false,
         securityContext: POD_SECURITY,
         containers: [{
-            name: args.name,
-            image: args.image,
+            name: worker.name,
+            image: worker.image,
             env: args.env,
-            resources: WORKER_POD_RESOURCES,
+            resources: workerPodResources(worker),
             securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
             volumeMounts: caMounts(args.searchCa),
         }],
@@ -283,15 +283,42 @@ export interface InstallJobArgs {
 
 export type JobManifest = { metadata: Input.meta.v1.ObjectMeta; spec: Input.batch.v1.JobSpec };
 
+/** Where a job finds the secret files it reads: `<dir>/<secret name>/<key>`. */
+export const SECRET_FILES_DIR = "/run/secrets";
+const JOB_USER = 65534;
+
+/**
+ * Secrets as files rather than environment variables (which leak through `kubectl describe`, crash
+ * dumps and child processes): one read-only volume per Secret, readable by the job's group only,
+ * and `<NAME>_FILE` pointing at each file.
+ */
+function secretFiles(files: Record<string, SecretKeyRef>): { env: EnvVar[]; volumes: Input.core.v1.Volume[]; volumeMounts: Input.core.v1.VolumeMount[] } {
+    const secrets = [...new Set(Object.values(files).map((ref) => ref.name))].sort();
+    return {
+        env: Object.entries(files).map(([name, ref]) => ({ name: `${name}_FILE`, value: `${SECRET_FILES_DIR}/${ref.name}/${ref.key}` })),
+        volumes: secrets.map((secretName, i) => ({
+            name: `secret-${i}`,
+            secret: {
+                secretName, defaultMode: 0o440,
+                items: [...new Set(Object.values(files).filter((ref) => ref.name === secretName).map((ref) => ref.key))].sort().map((key) => ({ key, path: key })),
+            },
+        })),
+        volumeMounts: secrets.map((secretName, i) => ({ name: `secret-${i}`, mountPath: `${SECRET_FILES_DIR}/${secretName}`, readOnly: true })),
+    };
+}
+
 /**
  * A run-to-completion Python script in the pinned image: unprivileged, read-only, never
- * restarted in place (a failed pod is replaced up to `backoffLimit` times).
+ * restarted in place (a failed pod is replaced up to `backoffLimit` times). Its secrets arrive as
+ * files (`secretFiles`, by environment variable name).
  */
 export function pythonJob(args: {
     name: string; namespace: string; component: string; script: string; env: EnvVar[]; backoffLimit: number;
+    secretFiles?: Record<string, SecretKeyRef>;
     volumes?: Input.core.v1.Volume[]; volumeMounts?: Input.core.v1.VolumeMount[];
 }): JobManifest {
     const labels = tierLabels(args.component);
+    const secrets = secretFiles(args.secretFiles ?? {});
     return {
         metadata: { name: args.name, namespace: args.namespace, labels },
         spec: {
@@ -302,17 +329,17 @@ export function pythonJob(args: {
                 spec: {
                     restartPolicy: "Never",
                     automountServiceAccountToken: false,
-                    securityContext: { ...POD_SECURITY, runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534 },
+                    securityContext: { ...POD_SECURITY, runAsNonRoot: true, runAsUser: JOB_USER, runAsGroup: JOB_USER, fsGroup: JOB_USER },
                     containers: [{
                         name: args.component,
                         image: INSTALL_IMAGE,
                         command: ["python3", "-c", args.script],
-                        env: args.env,
+                        env: [...args.env, ...secrets.env],
                         resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
                         securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
-                        volumeMounts: args.volumeMounts ?? [],
+                        volumeMounts: [...(args.volumeMounts ?? []), ...secrets.volumeMounts],
                     }],
-                    volumes: args.volumes ?? [],
+                    volumes: [...(args.volumes ?? []), ...secrets.volumes],
                 },
             },
         },
@@ -329,8 +356,7 @@ export function installJob(args: InstallJobArgs): JobManifest {
         env: [
             { name: "TRACARDI_API_URL", value: args.apiUrl },
             { name: "ADMIN_EMAIL", value: args.adminEmail },
-            { name: "ADMIN_PASSWORD", valueFrom: { secretKeyRef: stackSecret("adminPassword") } },
-            { name: "INSTALLATION_TOKEN", valueFrom: { secretKeyRef: stackSecret("installationToken") } },
         ],
+        secretFiles: { ADMIN_PASSWORD: stackSecret("adminPassword"), INSTALLATION_TOKEN: stackSecret("installationToken") },
     });
 }

@@ -74,12 +74,22 @@ export const kubeReservedMemoryMiB = (pods: number): number => 255 + 11 * pods;
 export const EVICTION_HARD_MIB = 100;
 
 /**
- * The kernel reports less than the nominal memory (page structures, kernel, firmware): 320 MiB
- * plus 3 % of the nominal size, above every overhead Karpenter measured on real nodes of the
- * heaviest OS, Bottlerocket (aws/karpenter-provider-aws zz_generated.memory_overhead.go): t3.medium
- * 253, c5.large 433, c6i.large 273, m5.large 559, m6i.large 405, m6i.xlarge and r6i.large 671 MiB.
+ * The kernel reports less than the nominal memory (page structures, kernel, firmware): the larger
+ * of 320 MiB plus 3 % and 7.5 % (Karpenter's VM_MEMORY_OVERHEAD_PERCENT default). That is above
+ * every overhead Karpenter measured on real nodes of the heaviest OS, Bottlerocket, for each of the
+ * 169 types of our table it lists (aws/karpenter-provider-aws pkg/providers/instancetype/
+ * zz_generated.memory_overhead.go, last version before 33450d8f8): t3.medium 253, c5.large 405,
+ * c6i.large 273, m5.large 559, r6i.large 671, c5.18xlarge 6728, r6a.24xlarge 28597 MiB. The
+ * narrowest margin is c5.large's, 38 MiB.
  */
-export const kernelOverheadMiB = (nominalMiB: number): number => Math.ceil(320 + 0.03 * nominalMiB);
+export const kernelOverheadMiB = (nominalMiB: number): number => Math.ceil(Math.max(320 + 0.03 * nominalMiB, 0.075 * nominalMiB));
+
+/**
+ * Left free on every server whose pod takes the rest: the add-ons' DaemonSets run at
+ * system-node-critical priority and would preempt a tier's pod if a new add-on version (looked up
+ * at every `pulumi up`) requested more than today's.
+ */
+export const POD_HEADROOM: Resources = { cpuMillis: 100, memoryMiB: 256 };
 
 /**
  * Requests of the DaemonSets the stack's EKS add-ons run on every node, each tolerating every

@@ -19,6 +19,11 @@ export interface WorkerImage {
     image: string;
     /** Worker-specific variables on top of the shared data-store environment. */
     env: Record<string, string>;
+    /**
+     * Memory is requested as much as the limit, so the GUI-facing API servers that host the
+     * workers keep it for them; CPU may burst to the limit.
+     */
+    resources: { cpuMillis: number; cpuLimitMillis: number; memoryMiB: number };
 }
 
 function release(tag: string, apmTag: string): TracardiRelease {
@@ -26,11 +31,15 @@ function release(tag: string, apmTag: string): TracardiRelease {
         tag,
         apiImage: `tracardi/tracardi-api:${tag}`,
         guiImage: `tracardi/tracardi-gui:${tag}`,
+        // Memory as Tracardi's own chart limits them (Tracardi/argocd, 1.0.x).
         workers: [
             // Runs data migrations and imports that the GUI schedules.
-            { name: "update-worker", image: `tracardi/update-worker:${tag}`, env: {} },
-            // Automatic profile merging; polls every PAUSE seconds.
-            { name: "apm", image: `tracardi/apm:${apmTag}`, env: { MODE: "worker", PAUSE: "60" } },
+            { name: "update-worker", image: `tracardi/update-worker:${tag}`, env: {}, resources: { cpuMillis: 100, cpuLimitMillis: 500, memoryMiB: 500 } },
+            // Automatic profile merging; polls every PAUSE seconds and holds sets of duplicate profiles in memory.
+            {
+                name: "apm", image: `tracardi/apm:${apmTag}`, env: { MODE: "worker", PAUSE: "60" },
+                resources: { cpuMillis: 100, cpuLimitMillis: 1000, memoryMiB: 2500 },
+            },
         ],
         needsMysql: true,
         maxElasticsearch: "8.11",

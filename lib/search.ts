@@ -9,20 +9,46 @@ export const INDEX_SHARDS = 3;
 /** One copy of every shard on another node (and, with zone awareness, in another zone) once there are two. */
 export const indexReplicas = (nodes: number): number => (nodes >= 2 ? 1 : 0);
 
+/** The user Tracardi logs in as, and the Secret (created by the stack) holding its password. */
+export const TRACARDI_SEARCH_USER = "tracardi";
+export const TRACARDI_SEARCH_SECRET = { name: "tracardi-search-user", key: "password" } as const;
+
 /**
- * How the API reaches an ECK-managed cluster in its own namespace: the operator's HTTP service
- * over TLS signed by the operator's CA, as the built-in `elastic` user.
+ * What Tracardi needs of Elasticsearch, and no more: every index, alias and template it names.
+ * Index names are `[prod-|static-]<db version>.<tenant>.tracardi-<name>[-<partition>]`, or plain
+ * `tracardi-<name>` for single indices (tracardi/service/storage/index.py); templates are
+ * `template.<index>`. Cluster: `monitor` for GET / and health, `manage_index_templates` for the
+ * install and its mapping updates.
  */
+export const TRACARDI_SEARCH_ROLE = {
+    cluster: ["monitor", "manage_index_templates"],
+    indices: [{ names: ["*tracardi-*"], privileges: ["all"], allow_restricted_indices: false }],
+} as const;
+
+/** The built-in superuser ECK creates: only the stack's setup job logs in as it. */
+export const eckSuperuser = (name = SEARCH_CLUSTER_NAME) => ({ username: "elastic", password: { name: `${name}-es-elastic-user`, key: "elastic" } });
+
+/** The operator's HTTP service over TLS signed by the operator's CA. */
+export const eckEndpoint = (name = SEARCH_CLUSTER_NAME) => ({
+    hosts: `${name}-es-http:9200`, scheme: "https" as const, ca: { name: `${name}-es-http-certs-public`, key: "ca.crt" },
+});
+
+/** How the API reaches an ECK-managed cluster in its own namespace: as Tracardi's own user, never the superuser. */
 export function eckSearchConnection(nodes: number, name = SEARCH_CLUSTER_NAME): SearchConnection {
     return {
-        hosts: `${name}-es-http:9200`,
-        scheme: "https",
-        username: "elastic",
-        password: { name: `${name}-es-elastic-user`, key: "elastic" },
-        ca: { name: `${name}-es-http-certs-public`, key: "ca.crt" },
+        ...eckEndpoint(name),
+        username: TRACARDI_SEARCH_USER,
+        password: { ...TRACARDI_SEARCH_SECRET },
         shards: INDEX_SHARDS,
         replicas: indexReplicas(nodes),
     };
+}
+
+/** An Elastic Cloud deployment's Elasticsearch endpoint from its cloud id: `<es id>.<domain>:<port, 443 unless given>`. */
+export function cloudIdEndpoint(cloudId: string): string {
+    const [domainAndPort, esId] = Buffer.from(cloudId.slice(cloudId.indexOf(":") + 1), "base64").toString("utf8").split("$");
+    const [domain, port] = domainAndPort.split(":");
+    return `${esId}.${domain}:${port ?? 443}`;
 }
 
 /** The Secret the stack creates in the workloads' namespace for an external cluster, and its keys. */
@@ -40,7 +66,7 @@ export interface ExternalSearchSpec {
 export function externalSearchConnection(es: ExternalSearchSpec, withCa: boolean): SearchConnection {
     const secret = EXTERNAL_SEARCH_SECRET;
     return {
-        hosts: (es.hosts ?? []).map(hostAndPort).join(","),
+        hosts: es.cloudId ? cloudIdEndpoint(es.cloudId) : (es.hosts ?? []).map(hostAndPort).join(","),
         scheme: "https",
         username: es.username,
         password: { name: secret.name, key: secret.passwordKey },

@@ -27,7 +27,11 @@ export const stackSecret = (key: keyof typeof SECRET_KEYS): SecretKeyRef => ({ n
 
 /** How the API reaches Elasticsearch. */
 export interface SearchConnection {
-    /** Comma-separated host:port list (ELASTIC_HOST); empty when cloudId is used. */
+    /**
+     * Comma-separated host:port list (ELASTIC_HOST). With a cloud id too: Tracardi always hands
+     * ELASTIC_HOST to its client (default http://localhost:9200), which then puts port 9200 on the
+     * cloud id's host unless a port is given, so it must name the deployment's host and :443.
+     */
     hosts: string;
     scheme: "https" | "http";
     username?: string;
@@ -67,9 +71,8 @@ export function dataEnv(data: DataEndpoints): EnvVar[] {
     const env: EnvVar[] = [];
     if (search.cloudId) {
         env.push(plain("ELASTIC_CLOUD_ID", search.cloudId));
-    } else {
-        env.push(plain("ELASTIC_HOST", search.hosts), plain("ELASTIC_SCHEME", search.scheme));
     }
+    env.push(plain("ELASTIC_HOST", search.hosts), plain("ELASTIC_SCHEME", search.scheme));
     if (search.username) {
         env.push(plain("ELASTIC_HTTP_AUTH_USERNAME", search.username));
     }
@@ -104,28 +107,54 @@ export function dataEnv(data: DataEndpoints): EnvVar[] {
     return env;
 }
 
-export function apiEnv(role: ApiRole, workers: number, data: DataEndpoints): EnvVar[] {
+/** Tracardi switches the stack sets from its configuration. */
+export interface TracardiSettings {
+    /**
+     * ELASTIC_QUERY_TIMEOUT, in seconds, for the GUI-facing API and the workers, which install and
+     * migrate (Tracardi's default, 12, is too short for them; its chart sets 120). The collector
+     * keeps the default: a collector request waiting longer than that has lost its client anyway.
+     */
+    queryTimeoutSeconds: number;
+    /** ENABLE_EVENT_DESTINATIONS and ENABLE_PROFILE_DESTINATIONS: off by default in Tracardi, so destinations set up in the GUI would do nothing. */
+    destinations: boolean;
+}
+
+function destinationEnv(settings: TracardiSettings): EnvVar[] {
+    return [plain("ENABLE_EVENT_DESTINATIONS", yesNo(settings.destinations)), plain("ENABLE_PROFILE_DESTINATIONS", yesNo(settings.destinations))];
+}
+
+export function apiEnv(role: ApiRole, workers: number, data: DataEndpoints, settings: TracardiSettings): EnvVar[] {
     const collector = role !== "gui-api";
+    const guiFacing = role !== "collector";
     return [
-        plain("EXPOSE_GUI_API", yesNo(role !== "collector")),
+        plain("EXPOSE_GUI_API", yesNo(guiFacing)),
         // Events collected from the Internet go to the production indices; the GUI picks its
         // context per request (x-context header).
         plain("PRODUCTION", yesNo(collector)),
         plain("TRACK_DEBUG", "no"),
         plain("API_DOCS", "no"),
         plain("LOGGING_LEVEL", "WARNING"),
-        // gunicorn would otherwise count the node's CPUs, not the pod's share.
+        // Logs are saved to Elasticsearch after every request (app/middleware/context.py): the
+        // collector saves none, as in Tracardi's own chart; the GUI-facing API keeps them for the
+        // GUI's log pages.
+        plain("SAVE_LOGS", yesNo(guiFacing)),
+        // 1.x images run uvicorn, which reads WEB_CONCURRENCY itself and defaults to one process;
+        // 0.9 images run gunicorn, which would otherwise count the node's CPUs, not the pod's share.
         plain("WEB_CONCURRENCY", workers),
         // Behind the load balancer the peer address is the balancer's.
         plain("USE_X_FORWARDED_IP", "X-Forwarded-For"),
+        ...(guiFacing ? [plain("ELASTIC_QUERY_TIMEOUT", settings.queryTimeoutSeconds)] : []),
+        ...destinationEnv(settings),
         ...dataEnv(data),
     ];
 }
 
-export function workerEnv(worker: WorkerImage, data: DataEndpoints): EnvVar[] {
+export function workerEnv(worker: WorkerImage, data: DataEndpoints, settings: TracardiSettings): EnvVar[] {
     return [
         ...Object.entries(worker.env).map(([name, value]) => plain(name, value)),
         plain("LOGGING_LEVEL", "WARNING"),
+        plain("ELASTIC_QUERY_TIMEOUT", settings.queryTimeoutSeconds),
+        ...destinationEnv(settings),
         ...dataEnv(data),
     ];
 }

@@ -25,6 +25,9 @@ export interface RecordedResource {
     protect: boolean;
     retainOnDelete: boolean;
     dependsOn: string[];
+    /** Properties whose change replaces the resource, and whether the old one goes first. */
+    replaceOnChanges: string[];
+    deleteBeforeReplace: boolean;
     /** Per input property, the resources whose outputs it was built from. */
     propertyDependencies: Record<string, string[]>;
     ignoreChanges: string[];
@@ -130,6 +133,9 @@ function computed(type: string, name: string, inputs: Record<string, unknown>): 
         case "aws:iam/role:Role":
         case "aws:iam/policy:Policy":
             return { arn: `arn:aws:iam::${ACCOUNT}:${type.includes("role") ? "role" : "policy"}/${inputs.name ?? name}`, name: inputs.name ?? name };
+        case "aws:iam/user:User":
+            // Named as Pulumi's auto-naming names it (see newResource).
+            return { arn: `arn:aws:iam::${ACCOUNT}:user${inputs.path ?? "/"}${inputs.name ?? `${name}-${id.slice(0, 7)}`}` };
         case "aws:iam/accessKey:AccessKey":
             return { secret: `offline-secret-access-key-${id}` };
         case "aws:kms/key:Key":
@@ -139,8 +145,11 @@ function computed(type: string, name: string, inputs: Record<string, unknown>): 
             const bucket = (inputs.bucket as string) ?? `${name}-${id.slice(0, 7)}`;
             return { bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.${REGION}.amazonaws.com` };
         }
-        case "aws:cloudwatch/logGroup:LogGroup":
-            return { arn: arn("logs", `log-group:${inputs.name ?? name}`), name: inputs.name ?? name };
+        case "aws:cloudwatch/logGroup:LogGroup": {
+            // A name prefix gets a unique suffix of 26 characters, as the provider's namePrefix does.
+            const logGroup = (inputs.name as string) ?? (inputs.namePrefix ? `${inputs.namePrefix}${id}${id.slice(0, 9)}` : name);
+            return { arn: arn("logs", `log-group:${logGroup}`), name: logGroup };
+        }
         case "random:index/randomId:RandomId":
             return { hex: id.slice(0, 2 * Number(inputs.byteLength ?? 8)), b64Url: id.slice(0, 11) };
         case "random:index/randomPassword:RandomPassword":
@@ -179,6 +188,8 @@ export const mocks: pulumi.runtime.Mocks = {
 type RegisterRequest = {
     getType(): string; getName(): string; getProvider(): string; getParent(): string; getCustom(): boolean; getProtect(): boolean;
     getRetainondelete(): boolean;
+    getReplaceonchangesList(): string[];
+    getDeletebeforereplace(): boolean;
     getPropertydependenciesMap(): { forEach(f: (value: { getUrnsList(): string[] }, key: string) => void): void };
     getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined; getDependenciesList(): string[]; getIgnorechangesList(): string[];
     getObject(): Parameters<typeof deserializeProperties>[0];
@@ -253,6 +264,8 @@ export async function installMocks(stack: string, preview = false): Promise<void
                 protect: req.getProtect(),
                 retainOnDelete: req.getRetainondelete(),
                 dependsOn: req.getDependenciesList(),
+                replaceOnChanges: req.getReplaceonchangesList(),
+                deleteBeforeReplace: req.getDeletebeforereplace(),
                 propertyDependencies: propertyDependencies(req),
                 ignoreChanges: req.getIgnorechangesList(),
                 inputs: unwrapSecrets(deserializeProperties(req.getObject())) as Record<string, unknown>,

@@ -72,8 +72,9 @@ export function crossFieldProblems(input: Plain): ConfigProblem[] {
         if (!node || workers === undefined) {
             continue;
         }
-        // The background workers run beside the GUI-facing API: internalApi, or publicApi alone.
-        const hostsWorkers = tierKey === "internalApi" || get("internalApi") === undefined;
+        // The background workers run beside the GUI-facing API: internalApi, or publicApi alone in
+        // the minimal profile (production requires internalApi, and says so).
+        const hostsWorkers = tierKey === "internalApi" || (get("internalApi") === undefined && get("profile") === "minimal");
         // An unknown version is the schema's to report; size for the hungriest release's workers.
         const release = RELEASES[str("version") ?? ""] ?? HUNGRIEST_RELEASE;
         const beside = hostsWorkers ? workerRequests(release) : [];

@@ -1,6 +1,7 @@
 import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { instanceCapacity, SUPPORTED_INSTANCE_TYPES } from "../lib/instanceTypes";
+import { isLogRetention, LOG_RETENTION_DAYS } from "../lib/logs";
 import { RELEASES } from "../lib/releases";
 import { endpointProblem, isElasticCloudId } from "../lib/search";
 import { MAX_VPC_PREFIX, MIN_VPC_PREFIX, parseIpv4Cidr } from "../lib/subnets";
@@ -79,6 +80,11 @@ export const elasticsearchSchema = z.strictObject({
     cloudId: z.string().refine(isElasticCloudId, {
         message: "is not an Elastic Cloud ID", params: { allowed: "the Cloud ID of the deployment, <name>:<base64>" },
     }).optional(),
+    /**
+     * Seconds the GUI-facing API and the workers wait for a search query (ELASTIC_QUERY_TIMEOUT):
+     * installation and migrations run long queries.
+     */
+    queryTimeoutSeconds: z.int().min(12).max(600),
     /** External only: the user Tracardi connects as; its password is the secret elasticsearchPassword. */
     username: pattern(/^[^:\s](?:[^:]{0,505}[^:\s])?$/, "is not an Elasticsearch user name",
         "1 to 507 characters without a colon or surrounding spaces").optional(),
@@ -113,6 +119,10 @@ export const loadBalancersSchema = z.strictObject({
     internal: z.boolean(),
     /** WAF limit on requests per 5 minutes from one client IP to the public API (AWS allows 10 up; a page view sends several). */
     wafRateLimit: z.int().min(100).max(2_000_000_000),
+    /** Days CloudWatch Logs keeps the WAF's request logs (authorization and cookie headers redacted). */
+    wafLogRetentionDays: z.int().refine(isLogRetention, {
+        message: "is not a CloudWatch Logs retention period", params: { allowed: LOG_RETENTION_DAYS.join(", ") },
+    }),
     /** Serve Tracardi's widget bundles (`/uix/*`) on the public API. */
     widgetPaths: z.boolean(),
     /** Serve the consent endpoints (`GET /consents/type/enabled`, `POST /customer/consent`) on the public API. */
@@ -186,6 +196,8 @@ export const specSchema = z.strictObject({
      * with `pulumi up`) only to destroy the stack: see README, "Destroying a stack".
      */
     deletionProtection: z.boolean(),
+    /** Destinations set up in the GUI send events and profiles on (ENABLE_EVENT_/PROFILE_DESTINATIONS). */
+    destinations: z.boolean(),
     /** E-mail of the first Tracardi admin, created by the install job. */
     adminEmail: z.email({ message: "is not an e-mail address" }),
     /** Extra tags on every AWS resource, for example the customer's cost centre. */

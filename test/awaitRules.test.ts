@@ -2,6 +2,7 @@ import * as assert from "assert";
 import type { StackPlan } from "../offline/harness";
 import type { RecordedResource } from "../offline/mocks";
 import { ofType } from "../offline/query";
+import { SEARCH_AWAIT } from "../lib/elasticsearch";
 import { awaitVerdict, awaitVerdicts } from "../offline/awaitRules";
 import { checkScheduling } from "../offline/scheduling";
 import { planOf, STACK_FILES } from "./helpers/plans";
@@ -50,20 +51,23 @@ describe("await rules: what `pulumi up` waits for, and what in the stack provide
         const prod = await planOf("Pulumi.prod.yaml");
         const es = ofType(prod.resources, "kubernetes:elasticsearch.k8s.elastic.co/v1:Elasticsearch")[0];
         const verdict = awaitVerdict(es, { resources: prod.resources, scheduling: [] });
-        assert.strictEqual(verdict.awaits, "pulumi.com/waitFor jsonpath={.status.health}=green");
+        assert.strictEqual(verdict.awaits, `pulumi.com/waitFor ${SEARCH_AWAIT["pulumi.com/waitFor"]}`);
+        assert.deepStrictEqual(JSON.parse(SEARCH_AWAIT["pulumi.com/waitFor"]), ["jsonpath={.status.phase}=Ready", "jsonpath={.status.health}=green"]);
         assert.match(verdict.providedBy!, /operator/);
         const withoutOperator = prod.resources.filter((r) => r.type !== "kubernetes:helm.sh/v3:Release");
         assert.match(awaitVerdict(es, { resources: withoutOperator, scheduling: [] }).problem!, /no controller in the stack acts on elasticsearch\.k8s\.elastic\.co/);
         assert.deepStrictEqual(es.customTimeouts, { create: "30m", update: "60m", delete: "" });
     });
 
-    it("the API and its workers start after search is green, and the install job after the GUI-facing API", async () => {
+    it("the API and its workers start after search is green and Tracardi's user exists, and the install job after the GUI-facing API", async () => {
         const prod = await planOf("Pulumi.prod.yaml");
         const es = ofType(prod.resources, "kubernetes:elasticsearch.k8s.elastic.co/v1:Elasticsearch")[0];
+        const setup = ofType(prod.resources, "kubernetes:batch/v1:Job").find((j) => (j.inputs.metadata as Obj).name.startsWith("search-snapshots-"))!;
+        assert.ok(setup.dependsOn.includes(es.urn), "the setup job does not wait for a green cluster");
         const deployments = ofType(prod.resources, "kubernetes:apps/v1:Deployment");
         for (const d of deployments) {
             const name = (d.inputs.metadata as Obj).name;
-            assert.strictEqual(d.dependsOn.includes(es.urn), name !== "gui", `${name} ${name === "gui" ? "waits" : "does not wait"} for search`);
+            assert.strictEqual(d.dependsOn.includes(setup.urn), name !== "gui", `${name} ${name === "gui" ? "waits" : "does not wait"} for search`);
         }
         const install = ofType(prod.resources, "kubernetes:batch/v1:Job").find((j) => (j.inputs.metadata as Obj).name.startsWith("install-"))!;
         assert.ok(install.dependsOn.includes(deployments.find((d) => (d.inputs.metadata as Obj).name === "internal-api")!.urn));

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import type { StackPlan } from "../offline/harness";
-import type { RecordedResource } from "../offline/mocks";
+import { ACCOUNT, RecordedResource } from "../offline/mocks";
 import { byName, ofType } from "../offline/query";
 import { planOf } from "./helpers/plans";
 
@@ -80,6 +80,29 @@ describe("data services", () => {
             (ofType((await planOf(file)).resources, "aws:rds/instance:Instance")[0].inputs as Obj).finalSnapshotIdentifier as string));
         assert.match(names[0], /^tracardi-prod-final-[0-9a-f]{8}$/);
         assert.match(names[1], /^tracardi-small-final-[0-9a-f]{8}$/);
+    });
+
+    it("MySQL: enhanced monitoring every minute through a role only RDS monitoring of this account assumes", async () => {
+        const plan = await planOf("Pulumi.prod.yaml");
+        const [db] = ofType(plan.resources, "aws:rds/instance:Instance");
+        const role = ofType(plan.resources, "aws:iam/role:Role").find((r) => r.name.endsWith("-mysql-monitoring"))!;
+        assert.strictEqual((db.inputs as Obj).monitoringInterval, 60);
+        assert.strictEqual((db.inputs as Obj).monitoringRoleArn, `arn:aws:iam::${ACCOUNT}:role/${role.name}`);
+        assert.deepStrictEqual((role.inputs as Obj).managedPolicyArns, ["arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"]);
+        assert.deepStrictEqual(JSON.parse((role.inputs as Obj).assumeRolePolicy).Statement, [{
+            Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } },
+        }]);
+    });
+
+    it("MySQL: Performance Insights, 7 days (the free tier), where the class has it: on db.t4g.medium, not on db.t4g.small", async () => {
+        const insights = async (file: string) => {
+            const plan = await planOf(file);
+            const inputs = ofType(plan.resources, "aws:rds/instance:Instance")[0].inputs as Obj;
+            return [plan.spec.mysql.instanceClass, inputs.performanceInsightsEnabled, inputs.performanceInsightsRetentionPeriod];
+        };
+        assert.deepStrictEqual(await insights("Pulumi.prod.yaml"), ["db.t4g.medium", true, 7]);
+        assert.deepStrictEqual(await insights("Pulumi.small.yaml"), ["db.t4g.small", false, undefined]);
     });
 
     it("the minimal profile keeps MySQL in one zone but still protected", async () => {

@@ -6,6 +6,7 @@ import { isForwarded, publicPathPatterns, RulePlan } from "../lib/exposure";
 import { recordResources } from "../offline/harness";
 import { ACCOUNT, RecordedResource } from "../offline/mocks";
 import { ofType, owningComponent } from "../offline/query";
+import { ruleDescriptionProblem } from "../lib/securityGroups";
 import type { TierName } from "../lib/tiers";
 
 const value = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
@@ -268,6 +269,45 @@ describe("Edge with the production tiers", function () {
         assert.ok(associations.every((a) => a.webAclArn === webAclArn));
     });
 
+    it("logs the WAF's requests to an aws-waf-logs- group of its own kept 90 days, without the authorization and cookie headers", async () => {
+        const [group] = ofType(b.resources, "aws:cloudwatch/logGroup:LogGroup");
+        assert.strictEqual(inputs(group).name, undefined, "a fixed name would collide between the stacks of one account");
+        assert.strictEqual(inputs(group).namePrefix, "aws-waf-logs-edge-");
+        assert.strictEqual(inputs(group).retentionInDays, 90);
+        const logGroup = await value(b.edge.wafLogGroup!);
+        assert.match(logGroup, /^aws-waf-logs-edge-/);
+        const [logging] = ofType(b.resources, "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration").map(inputs);
+        assert.strictEqual(logging.resourceArn, await value(b.edge.webAclArn!));
+        assert.deepStrictEqual(logging.logDestinationConfigs, [`arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:${logGroup}`]);
+        assert.deepStrictEqual(logging.redactedFields, [{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }]);
+        assert.strictEqual(logging.loggingFilter, undefined, "every request is logged, allowed ones included");
+    });
+
+    it("describes every security-group rule: whom it admits and why", () => {
+        const rules = ["aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"]
+            .flatMap((type) => ofType(b.resources, type)).map(inputs);
+        // 80/443 from the Internet (v4, v6) to the public API; from each trusted network to two clusters;
+        // per tier, the node port and the health check port, in from the load balancers and out to the servers.
+        assert.strictEqual(rules.length, 2 * 2 + 2 * TRUSTED.length * 2 + 3 * 2 * 2);
+        for (const rule of rules) {
+            assert.strictEqual(ruleDescriptionProblem(rule.description), undefined, JSON.stringify(rule));
+        }
+        const gui = b.lbs.find((l) => l.tier === "gui")!.securityGroupId;
+        const trusted = ingressRulesOf(b, gui).find((r) => r.cidrIpv4 === "203.0.113.0/24" && r.fromPort === 443)!;
+        assert.strictEqual(trusted.description, "HTTPS from trusted network 203.0.113.0/24 to the gui load balancers");
+        const v6 = ingressRulesOf(b, gui).find((r) => r.cidrIpv6 === "2001:db8:1000::/48" && r.fromPort === 80)!;
+        assert.strictEqual(v6.description, "HTTP (redirected to HTTPS) from trusted network 2001:db8:1000::/48 to the gui load balancers");
+        const pub = b.lbs.find((l) => l.tier === "public-api")!.securityGroupId;
+        assert.deepStrictEqual(ingressRulesOf(b, pub).filter((r) => r.fromPort === 443).map((r) => r.description).sort(), [
+            "HTTPS from the Internet (any IPv4 address) to the public-api load balancers: the collector paths are public, listener rules keep every other path to the trusted networks",
+            "HTTPS from the Internet (any IPv6 address) to the public-api load balancers: the collector paths are public, listener rules keep every other path to the trusted networks",
+        ]);
+        assert.deepStrictEqual(ingressRulesOf(b, "sg-servers-gui").map((r) => r.description), [
+            "From the gui load balancers only: node port 30082, which serves the requests they forward",
+            "From the gui load balancers only: kube-proxy health check port 32082, which tells them which servers have a ready pod",
+        ]);
+    });
+
     it("publishes weighted, health-evaluated IPv4 and IPv6 aliases per load balancer, with equal weights", () => {
         const aliases = ofType(b.resources, "aws:route53/record:Record").map(inputs).filter((r) => r.aliases);
         assert.strictEqual(aliases.length, 2 * b.lbs.length);
@@ -398,6 +438,15 @@ describe("Edge options", () => {
         assert.ok(!isForwarded(plan, "/install"));
     });
 
+    it("keeps the WAF's logs as long as asked; without a public cluster there is no WAF and nothing to log", async () => {
+        const b = await build("edge", productionArgs({ wafLogRetentionDays: 365 }));
+        assert.deepStrictEqual(ofType(b.resources, "aws:cloudwatch/logGroup:LogGroup").map((g) => inputs(g).retentionInDays), [365]);
+        const closed = await build("edge", productionArgs({ tiers: productionArgs().tiers.filter((t) => t.exposure === "trusted") }));
+        assert.strictEqual(closed.edge.wafLogGroup, undefined);
+        assert.deepStrictEqual(["aws:wafv2/webAcl:WebAcl", "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
+            "aws:cloudwatch/logGroup:LogGroup"].map((type) => ofType(closed.resources, type).length), [0, 0, 0]);
+    });
+
     it("refuses arguments AWS would reject only at deploy time", async () => {
         const refuses = (name: string, args: EdgeArgs, message: RegExp) => assert.rejects(recordResources(() => new Edge(name, args)), message);
         await refuses("a-name-much-too-long", productionArgs(), /longer than 16 characters/);
@@ -405,5 +454,6 @@ describe("Edge options", () => {
         await refuses("edge", productionArgs({ publicSubnetIds: ["subnet-a"] }), /at least two zones/);
         await refuses("edge", productionArgs({ zone: "other.example.org" }), /outside the zone other\.example\.org/);
         await refuses("edge", productionArgs({ perCluster: 0 }), /perCluster/);
+        await refuses("edge", productionArgs({ wafLogRetentionDays: 45 }), /wafLogRetentionDays must be a CloudWatch Logs retention period \(1, 3, 5, .*3653\), got 45/);
     });
 });

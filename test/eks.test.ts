@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { ACCOUNT } from "../offline/mocks";
 import { ofType } from "../offline/query";
 import { renderKubeconfig } from "../lib/kubeconfig";
 import { stackNames } from "../lib/naming";
@@ -20,6 +21,24 @@ describe("EKS cluster", () => {
         assert.strictEqual(inputs.accessConfig.authenticationMode, "API");
         const logGroups = ofType(plan.resources, "aws:cloudwatch/logGroup:LogGroup").map((g) => (g.inputs as Obj).name);
         assert.ok(logGroups.includes("/aws/eks/tracardi-prod/cluster"));
+    });
+
+    it("lets the account administer the secrets key and only the cluster role use it", async () => {
+        const plan = await planOf("Pulumi.prod.yaml");
+        const key = ofType(plan.resources, "aws:kms/key:Key").find((k) => k.name.endsWith("-secrets"))!;
+        const role = ofType(plan.resources, "aws:iam/role:Role").find((r) => r.name.endsWith("-control-plane"))!;
+        const roleArn = `arn:aws:iam::${ACCOUNT}:role/${role.name}`;
+        assert.ok(key.propertyDependencies.policy.includes(role.urn), "the key policy must wait for the role it names");
+        const policy = JSON.parse((key.inputs as Obj).policy);
+        const principals = (policy.Statement as Obj[]).map((st) => [st.Sid, st.Principal.AWS]);
+        assert.deepStrictEqual(principals, [
+            ["AccountAdministersKey", `arn:aws:iam::${ACCOUNT}:root`],
+            ["AccountGrantsForAwsResources", `arn:aws:iam::${ACCOUNT}:root`],
+            ["ClusterRoleUsesKey", roleArn],
+        ]);
+        const use = policy.Statement.find((st: Obj) => st.Sid === "ClusterRoleUsesKey");
+        assert.deepStrictEqual(use.Action, ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:ListGrants"]);
+        assert.deepStrictEqual(policy.Statement[1].Condition, { Bool: { "kms:GrantIsForAWSResource": "true" } });
     });
 
     it("keeps the API endpoint private, open publicly only to the trusted IPv4 networks", async () => {

@@ -1,16 +1,20 @@
 import * as assert from "assert";
 import { spawn } from "child_process";
+import * as fs from "fs";
 import * as http from "http";
 import { AddressInfo } from "net";
+import * as os from "os";
+import * as path from "path";
 import * as fc from "fast-check";
 import {
     DAILY_SNAPSHOTS, elasticsearchResource, ElasticsearchArgs, heapMiB, MAX_HEAP_MIB, nodesPerZone, SEARCH_STORAGE_CLASS, searchNetworkPolicy,
-    searchPodResources, searchStorageClass, snapshotAccessPolicy, snapshotBucketPolicy, snapshotJob, snapshotPolicy, snapshotRepository,
+    searchPodResources, searchStorageClass, snapshotAccessPolicy, snapshotCredentialsSecret, snapshotBucketPolicy, snapshotJob, snapshotPolicy, snapshotRepository,
     SNAPSHOT_SCRIPT,
 } from "../lib/elasticsearch";
 import { nodeModel } from "../lib/nodeModel";
 import {
-    eckSearchConnection, endpointProblem, EXTERNAL_SEARCH_SECRET, externalSearchConnection, isElasticCloudId, SEARCH_CLUSTER_NAME,
+    eckSearchConnection, eckSuperuser, endpointProblem, EXTERNAL_SEARCH_SECRET, externalSearchConnection, isElasticCloudId, SEARCH_CLUSTER_NAME,
+    TRACARDI_SEARCH_ROLE,
 } from "../lib/search";
 import { dataEnv } from "../lib/tracardiEnv";
 import { readStackFile } from "../stacks/config";
@@ -30,7 +34,7 @@ const PersistentVolumeClaimSpec = model("v1/PersistentVolumeClaimSpec", "Persist
 const R6I_LARGE = nodeModel("r6i.large")!;
 const args = (changes: Partial<ElasticsearchArgs> = {}): ElasticsearchArgs => ({
     namespace: "tracardi-prod", version: "8.11.3", nodes: 3, resources: searchPodResources(R6I_LARGE), volumeGiB: 100,
-    region: "eu-west-1", ...changes,
+    region: "eu-west-1", credentialsSecret: "tracardi-search-s3-akiaexample", ...changes,
 });
 const nodeSetOf = (es: { spec: Obj }) => es.spec.nodeSets[0] as Obj;
 
@@ -49,11 +53,12 @@ describe("search nodes: placement and size", () => {
     it("gives Elasticsearch its server but the node's own share, requests equal to limits, heap half the container", () => {
         const resources = searchPodResources(R6I_LARGE);
         assert.deepStrictEqual(resources.requests, resources.limits);
-        // r6i.large: 2000m less 70m kube-reserved and 180m of DaemonSets; 16384 MiB less 812 MiB the kernel keeps,
-        // 574 MiB kube-reserved (29 pod slots), 100 MiB eviction and 104 MiB of DaemonSets.
-        assert.deepStrictEqual(resources.limits, { cpu: "1750m", memory: "14794Mi" });
+        // r6i.large: 2000m less 70m kube-reserved, 180m of DaemonSets and 100m headroom; 16384 MiB less 1229 MiB
+        // the kernel keeps (7.5 %), 574 MiB kube-reserved (29 pod slots), 100 MiB eviction, 104 MiB of DaemonSets
+        // and 256 MiB headroom.
+        assert.deepStrictEqual(resources.limits, { cpu: "1650m", memory: "14121Mi" });
         const env = nodeSetOf(elasticsearchResource(args())).podTemplate.spec.containers[0].env as Obj[];
-        assert.strictEqual(env.find((e) => e.name === "ES_JAVA_OPTS")!.value, "-Xms7397m -Xmx7397m");
+        assert.strictEqual(env.find((e) => e.name === "ES_JAVA_OPTS")!.value, "-Xms7060m -Xmx7060m");
     });
 
     it("caps the heap where compressed object pointers end, and refuses a node too small for a heap", () => {
@@ -68,11 +73,12 @@ describe("the Elasticsearch resource", () => {
     const nodeSet = nodeSetOf(es);
     const pod = nodeSet.podTemplate.spec as Obj;
 
-    it("is the cluster the API connection names: its service, user secret and CA secret follow from its name", () => {
+    it("is the cluster the API connection names: its service, superuser secret and CA secret follow from its name", () => {
         assert.strictEqual(es.metadata.name, SEARCH_CLUSTER_NAME);
         const connection = eckSearchConnection(3);
         assert.strictEqual(connection.hosts, `${es.metadata.name}-es-http:9200`);
-        assert.deepStrictEqual(connection.password, { name: `${es.metadata.name}-es-elastic-user`, key: "elastic" });
+        assert.deepStrictEqual(eckSuperuser().password, { name: `${es.metadata.name}-es-elastic-user`, key: "elastic" });
+        assert.deepStrictEqual([connection.username, connection.password], ["tracardi", { name: "tracardi-search-user", key: "password" }]);
         assert.deepStrictEqual(connection.ca, { name: `${es.metadata.name}-es-http-certs-public`, key: "ca.crt" });
         assert.strictEqual(es.spec.version, "8.11.3");
         assert.strictEqual(es.spec.http.tls, undefined, "HTTP TLS must stay ECK's default (on)");
@@ -118,7 +124,8 @@ describe("the Elasticsearch resource", () => {
         for (const gone of ["AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "serviceAccountToken", "serviceAccountName"]) {
             assert.ok(!text.includes(gone), `${gone} is still in the Elasticsearch resource`);
         }
-        assert.deepStrictEqual(es.spec.secureSettings, [{ secretName: "tracardi-search-s3" }]);
+        assert.deepStrictEqual(es.spec.secureSettings, [{ secretName: "tracardi-search-s3-akiaexample" }]);
+        assert.strictEqual(snapshotCredentialsSecret("AKIAIOSFODNN7EXAMPLE"), "tracardi-search-s3-akiaiosfodnn7example", "a Secret per access key");
         assert.strictEqual(pod.automountServiceAccountToken, false);
         assert.strictEqual(nodeSet.config["s3.client.default.endpoint"], "s3.eu-west-1.amazonaws.com");
     });
@@ -175,7 +182,7 @@ describe("search storage, network policy and snapshots as Kubernetes objects", (
 
     it("the job registers them as the elastic user over TLS verified with the cluster's CA, unprivileged, and is renamed when they change", () => {
         const build = (retentionDays: number) => snapshotJob({
-            namespace: "tracardi-prod", nodes: 3, repository: snapshotRepository("snap-bucket"), policy: snapshotPolicy({ ...DAILY_SNAPSHOTS, retentionDays }),
+            namespace: "tracardi-prod", repository: snapshotRepository("snap-bucket"), policy: snapshotPolicy({ ...DAILY_SNAPSHOTS, retentionDays }),
         });
         const job = build(30);
         new Job({ apiVersion: "batch/v1", kind: "Job", ...job }).validate();
@@ -183,9 +190,14 @@ describe("search storage, network policy and snapshots as Kubernetes objects", (
         const env = Object.fromEntries((pod.containers[0].env as Obj[]).map((e) => [e.name, e.value ?? e.valueFrom]));
         const connection = eckSearchConnection(3);
         assert.strictEqual(env.ES_URL, "https://tracardi-es-http:9200");
-        assert.deepStrictEqual(env.ES_PASSWORD, { secretKeyRef: connection.password });
+        assert.strictEqual(env.ES_USERNAME, "elastic");
+        assert.strictEqual(env.ES_PASSWORD_FILE, "/run/secrets/tracardi-es-elastic-user/elastic");
+        assert.strictEqual(env.TRACARDI_PASSWORD_FILE, "/run/secrets/tracardi-search-user/password");
+        assert.ok(!(pod.containers[0].env as Obj[]).some((e) => e.valueFrom), "a password reaches the job through its environment");
+        assert.deepStrictEqual(JSON.parse(env.ROLE_BODY), TRACARDI_SEARCH_ROLE);
         assert.strictEqual(env.ES_CA_FILE, "/etc/elastic-ca/ca.crt");
         assert.deepStrictEqual(pod.volumes[0].secret, { secretName: connection.ca!.name, items: [{ key: "ca.crt", path: "ca.crt" }] });
+        assert.deepStrictEqual(pod.volumes.slice(1).map((v: Obj) => v.secret.secretName), ["tracardi-es-elastic-user", "tracardi-search-user"]);
         assert.deepStrictEqual(JSON.parse(env.REPOSITORY_BODY), snapshotRepository("snap-bucket"));
         assert.strictEqual(JSON.parse(env.POLICY_BODY).retention.expire_after, "30d");
         assert.deepStrictEqual(pod.containers[0].command, ["python3", "-c", SNAPSHOT_SCRIPT]);
@@ -199,8 +211,12 @@ describe("search storage, network policy and snapshots as Kubernetes objects", (
     it("the snapshot identity reaches its bucket and key only; the bucket refuses plain HTTP", () => {
         const bucket = "arn:aws:s3:::snap-bucket";
         const key = "arn:aws:kms:eu-west-1:123456789012:key/k";
-        const statements = JSON.parse(snapshotAccessPolicy(bucket, key)).Statement as Obj[];
+        const statements = JSON.parse(snapshotAccessPolicy(bucket, key, "vpce-123")).Statement as Obj[];
         assert.deepStrictEqual(statements.map((s) => s.Resource), [bucket, `${bucket}/*`, key]);
+        assert.deepStrictEqual(statements.map((s) => s.Condition), [
+            { StringEquals: { "aws:SourceVpce": "vpce-123" } }, { StringEquals: { "aws:SourceVpce": "vpce-123" } },
+            { StringLike: { "kms:ViaService": "s3.*.amazonaws.com" } },
+        ], "the key pair works outside the VPC's S3 endpoint");
         assert.ok(statements.every((s) => s.Effect === "Allow" && s.Action.every((a: string) => !a.endsWith("*"))));
         const [deny] = JSON.parse(snapshotBucketPolicy(bucket)).Statement;
         assert.deepStrictEqual([deny.Effect, deny.Condition], ["Deny", { Bool: { "aws:SecureTransport": "false" } }]);
@@ -208,7 +224,7 @@ describe("search storage, network policy and snapshots as Kubernetes objects", (
 });
 
 /** A stand-in for Elasticsearch that is still forming for the first health checks. */
-async function runRegistration(answers: { healthFailures: number; putStatus?: number }): Promise<{ code: number | null; output: string; requests: Obj[] }> {
+async function runRegistration(answers: { healthFailures: number; putStatus?: number; failing?: string }): Promise<{ code: number | null; output: string; requests: Obj[] }> {
     const requests: Obj[] = [];
     let failures = answers.healthFailures;
     const server = http.createServer((req, res) => {
@@ -220,17 +236,23 @@ async function runRegistration(answers: { healthFailures: number; putStatus?: nu
                 const forming = failures-- > 0;
                 res.writeHead(forming ? 503 : 200).end(JSON.stringify(forming ? { error: "master_not_discovered_exception" } : { status: "yellow" }));
             } else {
-                res.writeHead(answers.putStatus ?? 200).end(JSON.stringify(answers.putStatus ? { error: "repository_verification_exception" } : { acknowledged: true }));
+                const fails = answers.putStatus !== undefined && req.url!.startsWith(answers.failing ?? "/");
+                res.writeHead(fails ? answers.putStatus! : 200).end(JSON.stringify(fails ? { error: "repository_verification_exception" } : { acknowledged: true }));
             }
         });
     });
     await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
     const { port } = server.address() as AddressInfo;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "search-secrets-"));
+    fs.writeFileSync(path.join(dir, "elastic"), "pw\n");
+    fs.writeFileSync(path.join(dir, "password"), "tracardi-pw");
     try {
         const { code, output } = await new Promise<{ code: number | null; output: string }>((done) => {
             const child = spawn("python3", ["-c", SNAPSHOT_SCRIPT], {
                 env: {
-                    PATH: process.env.PATH, ES_URL: `http://127.0.0.1:${port}`, ES_USERNAME: "elastic", ES_PASSWORD: "pw", WAIT_SECONDS: "0.05",
+                    PATH: process.env.PATH, ES_URL: `http://127.0.0.1:${port}`, ES_USERNAME: "elastic", ES_PASSWORD_FILE: path.join(dir, "elastic"),
+                    TRACARDI_PASSWORD_FILE: path.join(dir, "password"), WAIT_SECONDS: "0.05",
+                    ROLE: "tracardi", ROLE_BODY: JSON.stringify(TRACARDI_SEARCH_ROLE), TRACARDI_USERNAME: "tracardi",
                     REPOSITORY: "tracardi-s3", REPOSITORY_BODY: JSON.stringify(snapshotRepository("snap-bucket")),
                     POLICY: "tracardi-daily", POLICY_BODY: JSON.stringify(snapshotPolicy(DAILY_SNAPSHOTS)),
                 },
@@ -243,24 +265,28 @@ async function runRegistration(answers: { healthFailures: number; putStatus?: nu
         return { code, output, requests };
     } finally {
         server.close();
+        fs.rmSync(dir, { recursive: true, force: true });
     }
 }
 
-describe("snapshot registration script", () => {
-    it("waits for the cluster, then registers the repository and the policy as the elastic user", async () => {
+describe("search setup script", () => {
+    it("waits for the cluster, then sets up Tracardi's role and user, the repository and the policy as the elastic user", async () => {
         const { code, output, requests } = await runRegistration({ healthFailures: 2 });
         assert.strictEqual(code, 0, output);
         const writes = requests.filter((r) => r.method === "PUT");
         assert.deepStrictEqual(writes.map((r) => [r.url, r.body]), [
+            ["/_security/role/tracardi", TRACARDI_SEARCH_ROLE],
+            ["/_security/user/tracardi", { password: "tracardi-pw", roles: ["tracardi"] }],
             ["/_snapshot/tracardi-s3", snapshotRepository("snap-bucket")],
             ["/_slm/policy/tracardi-daily", snapshotPolicy(DAILY_SNAPSHOTS)],
         ]);
         assert.strictEqual(requests.filter((r) => r.url.startsWith("/_cluster/health")).length, 3);
         assert.ok(requests.every((r) => r.authorization === `Basic ${Buffer.from("elastic:pw").toString("base64")}`));
+        assert.ok(!output.includes("tracardi-pw"), "the job's log shows Tracardi's password");
     });
 
     it("fails the job with Elasticsearch's answer when the repository cannot be verified", async () => {
-        const { code, output, requests } = await runRegistration({ healthFailures: 0, putStatus: 500 });
+        const { code, output, requests } = await runRegistration({ healthFailures: 0, putStatus: 500, failing: "/_snapshot" });
         assert.notStrictEqual(code, 0);
         assert.match(output, /PUT \/_snapshot\/tracardi-s3 failed with HTTP 500: .*repository_verification_exception/);
         assert.ok(!requests.some((r) => r.url.startsWith("/_slm")), "the policy was registered without a repository");
@@ -287,11 +313,12 @@ describe("search connections", () => {
         assert.strictEqual(externalSearchConnection({ hosts: ["https://a.example.com:443"], username: "u", nodes: 1 }, false).ca, undefined);
     });
 
-    it("external Elastic Cloud: the cloud id instead of hosts, certificates still verified", () => {
+    it("external Elastic Cloud: the cloud id with the deployment's host on :443, certificates still verified", () => {
         const cloudId = `shop:${Buffer.from("eu-west-1.aws.found.io$abc$def").toString("base64")}`;
         const env = dataEnv({ search: externalSearchConnection({ cloudId, username: "tracardi", nodes: 3 }, false), redis: { host: "r", port: 6379 } });
         const names = env.map((e) => e.name);
-        assert.ok(names.includes("ELASTIC_CLOUD_ID") && !names.includes("ELASTIC_HOST") && !names.includes("ELASTIC_CA_FILE"));
+        assert.ok(names.includes("ELASTIC_CLOUD_ID") && !names.includes("ELASTIC_CA_FILE"));
+        assert.deepStrictEqual(env.find((e) => e.name === "ELASTIC_HOST"), { name: "ELASTIC_HOST", value: "abc.eu-west-1.aws.found.io:443" });
         assert.deepStrictEqual(env.find((e) => e.name === "ELASTIC_VERIFY_CERTS"), { name: "ELASTIC_VERIFY_CERTS", value: "yes" });
     });
 

@@ -1,7 +1,10 @@
 import * as assert from "assert";
 import { spawn } from "child_process";
+import * as fs from "fs";
 import * as http from "http";
 import { AddressInfo } from "net";
+import * as os from "os";
+import * as path from "path";
 import { ofType } from "../offline/query";
 import { INSTALL_SCRIPT } from "../lib/manifests";
 import { planOf } from "./helpers/plans";
@@ -40,12 +43,17 @@ function fakeTracardi(state: { schema_ok: boolean; admin_ok: boolean }, opts: { 
 async function runInstall(server: http.Server): Promise<{ code: number | null; output: string }> {
     await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
     const { port } = server.address() as AddressInfo;
+    // The secrets as the Job mounts them: files, the trailing newline an editor would leave included.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "install-secrets-"));
+    fs.writeFileSync(path.join(dir, "ADMIN_PASSWORD"), "s3cret-Admin-pass\n");
+    fs.writeFileSync(path.join(dir, "INSTALLATION_TOKEN"), "token-from-the-secret");
     try {
         return await new Promise((done) => {
             const child = spawn("python3", ["-c", INSTALL_SCRIPT], {
                 env: {
                     PATH: process.env.PATH, TRACARDI_API_URL: `http://127.0.0.1:${port}/`, ADMIN_EMAIL: "admin@example.com",
-                    ADMIN_PASSWORD: "s3cret-Admin-pass", INSTALLATION_TOKEN: "token-from-the-secret", WAIT_SECONDS: "0.05",
+                    ADMIN_PASSWORD_FILE: path.join(dir, "ADMIN_PASSWORD"), INSTALLATION_TOKEN_FILE: path.join(dir, "INSTALLATION_TOKEN"),
+                    WAIT_SECONDS: "0.05",
                 },
             });
             let output = "";
@@ -55,6 +63,7 @@ async function runInstall(server: http.Server): Promise<{ code: number | null; o
         });
     } finally {
         server.close();
+        fs.rmSync(dir, { recursive: true, force: true });
     }
 }
 
@@ -90,7 +99,7 @@ describe("first installation without a browser", () => {
         assert.match(output, /refused \(403\): the installation token/);
     });
 
-    it("the Job runs after the GUI-facing API is up, with its secrets by reference, unprivileged", async () => {
+    it("the Job runs after the GUI-facing API is up, with its secrets as files, unprivileged", async () => {
         const plan = await planOf("Pulumi.prod.yaml");
         const job = ofType(plan.resources, "kubernetes:batch/v1:Job").find((j) => j.name.endsWith("-install"))!;
         const internalApi = ofType(plan.resources, "kubernetes:apps/v1:Deployment").find((d) => d.name.endsWith("-internal-api"))!;
@@ -99,8 +108,16 @@ describe("first installation without a browser", () => {
         const env = Object.fromEntries((pod.containers[0].env as Obj[]).map((e) => [e.name, e]));
         assert.strictEqual(env.TRACARDI_API_URL.value, `http://internal-api.tracardi-prod.svc.cluster.local`);
         assert.strictEqual(env.ADMIN_EMAIL.value, plan.spec.adminEmail);
-        assert.deepStrictEqual(env.ADMIN_PASSWORD.valueFrom.secretKeyRef, { name: "tracardi-secrets", key: "ADMIN_PASSWORD" });
-        assert.deepStrictEqual(env.INSTALLATION_TOKEN.valueFrom.secretKeyRef, { name: "tracardi-secrets", key: "INSTALLATION_TOKEN" });
+        assert.ok(!(pod.containers[0].env as Obj[]).some((e) => e.valueFrom), "a secret reaches the job through its environment");
+        assert.strictEqual(env.ADMIN_PASSWORD_FILE.value, "/run/secrets/tracardi-secrets/ADMIN_PASSWORD");
+        assert.strictEqual(env.INSTALLATION_TOKEN_FILE.value, "/run/secrets/tracardi-secrets/INSTALLATION_TOKEN");
+        const [volume] = pod.volumes;
+        assert.deepStrictEqual(volume.secret, {
+            secretName: "tracardi-secrets", defaultMode: 0o440,
+            items: [{ key: "ADMIN_PASSWORD", path: "ADMIN_PASSWORD" }, { key: "INSTALLATION_TOKEN", path: "INSTALLATION_TOKEN" }],
+        });
+        assert.deepStrictEqual(pod.containers[0].volumeMounts, [{ name: volume.name, mountPath: "/run/secrets/tracardi-secrets", readOnly: true }]);
+        assert.strictEqual(pod.securityContext.fsGroup, pod.securityContext.runAsGroup, "the job's group cannot read its secret files");
         assert.strictEqual(pod.securityContext.runAsNonRoot, true);
         assert.strictEqual(pod.restartPolicy, "Never");
         assert.strictEqual(job.customTimeouts?.create, "40m", "Pulumi's 10-minute default is shorter than the job may take");

@@ -5,7 +5,7 @@ import * as path from "path";
 import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import * as sdkProxy from "@pulumi/policy/proxy";
 import { parse as parseYaml } from "yaml";
-import type { RecordedResource } from "../offline/mocks";
+import { mocks, RecordedResource } from "../offline/mocks";
 import { mandatoryViolations, PackConfig, renderVerdicts, runPolicies, Verdict } from "../offline/policyRunner";
 import { policies } from "../policy/policies";
 import { AWS, K8S } from "../policy/lib/types";
@@ -397,6 +397,52 @@ describe("policy pack: servers", () => {
             "tracardi-no-ssh-from-internet");
         await caught(changed(production, "gui-ng", (i) => (i.remoteAccess = { ec2SshKey: "ops" })), "tracardi-no-ssh-from-internet",
             [/remoteAccess without sourceSecurityGroupIds/]);
+    });
+});
+
+describe("policy pack: audit", () => {
+    it("tracardi-sg-rule-descriptions: every rule, inline or a resource, ingress or egress, has a description EC2 accepts", async () => {
+        const name = "tracardi-sg-rule-descriptions";
+        await caught(changed(production, "gui-lb-sg", (i) => delete i.ingress[1].description), name,
+            [/security-group gui-lb-sg ingress rule 2 has no description/, /whom it admits and why/]);
+        await caught(changed(production, "mysql-from-public-api-nodes", (i) => (i.description = "  ")), name,
+            [/security-group mysql-from-public-api-nodes has no description/]);
+        await caught(changed(production, "redis-from-internal-api-nodes", (i) => (i.description = "Redis from the API's servers")), name,
+            [/characters EC2 refuses \("'"\)/]);
+        await caught(changed(production, "gui-lb-sg", (i) => (i.ingress[0].description = `"${"x".repeat(254)}"`)), name,
+            [/ingress rule 1 has a description of 256 characters; EC2 allows 255/]);
+        await caught(changed(production, "gui-nodes", (i) => (i.egress = [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }])), name,
+            [/gui-nodes egress rule 1 has no description/]);
+        await caught([...production, resource("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "lb-out", { ipProtocol: "tcp", fromPort: 30080, toPort: 30080 })],
+            name, [/security-group lb-out has no description/]);
+        await caught([...production, resource(AWS.securityGroupRule, "legacy", { type: "ingress", protocol: "tcp", fromPort: 443, toPort: 443, description: "a & b" })],
+            name, [/legacy has a description with characters EC2 refuses \("&"\)/]);
+        // The group's own description is not a rule's: AWS's default ("Managed by Pulumi") is no violation.
+        await passes(changed(production, "gui-nodes", (i) => delete i.description), name);
+    });
+
+    it("tracardi-waf-logging: a web ACL in front of load balancers logs, redacting authorization and cookie", async () => {
+        const name = "tracardi-waf-logging";
+        await caught(without(production, (r) => r.type === AWS.webAclLogging), name,
+            [/WebAcl waf guards load balancers but logs no requests/, /aws-waf-logs-/, /authorization and cookie/]);
+        await caught(changed(production, "waf-logging", (i) => (i.redactedFields = [{ singleHeader: { name: "authorization" } }])), name,
+            [/writes the cookie header\(s\) of every request/, /name: "cookie"/]);
+        await caught(changed(production, "waf-logging", (i) => (i.redactedFields = [{ singleHeader: { name: "Authorization" } }, { singleHeader: { name: "Cookie" } }])),
+            name, [/writes the authorization and cookie header/, /lower case/]);
+        await caught(changed(production, "waf-logging", (i) => delete i.redactedFields), name, [/authorization and cookie/]);
+        await caught(changed(production, "waf-logging", (i) => (i.logDestinationConfigs = [])), name, [/names no log destination/]);
+        await caught(changed(minimal, "waf-logging", (_, r) => (r.dependsOn = [])), name, [/WebAcl waf guards load balancers but logs no requests/]);
+        // Found by ARN as well as by dependency: the logging configuration names the web ACL's ARN.
+        const acl = production.find((r) => r.type === AWS.webAcl)!;
+        const { state } = mocks.newResource({ type: acl.type, name: acl.name, inputs: acl.inputs, custom: true, provider: "" }) as { state: Inputs };
+        const byArn = changed(production, "waf-logging", (i, r) => {
+            r.dependsOn = [];
+            i.resourceArn = state.arn;
+        });
+        await passes(changed(byArn, "public-api-waf-0", (i) => (i.webAclArn = "x")), name);
+        // A web ACL that guards nothing is not judged.
+        await passes(without(without(production, (r) => r.type === AWS.webAclLogging), (r) => r.type === AWS.webAclAssociation), name);
+        await caught(without(production, (r) => r.type === AWS.webAclLogging), name, [/logs no requests/], { [name]: { redactedHeaders: ["x-api-key"] } });
     });
 });
 

@@ -1,9 +1,9 @@
 import * as assert from "assert";
 import * as fc from "fast-check";
 import { RELEASES } from "../lib/releases";
-import { eckSearchConnection } from "../lib/search";
+import { eckSearchConnection, externalSearchConnection } from "../lib/search";
 import { planTiers } from "../lib/tiers";
-import { apiEnv, DataEndpoints, EnvVar, workerEnv } from "../lib/tracardiEnv";
+import { apiEnv, DataEndpoints, EnvVar, TracardiSettings, workerEnv } from "../lib/tracardiEnv";
 import { parseSpec } from "../stacks/spec";
 
 const data: DataEndpoints = {
@@ -13,12 +13,15 @@ const data: DataEndpoints = {
 };
 
 const ref = (name: string, key: string) => ({ valueFrom: { secretKeyRef: { name, key } } });
+const settings: TracardiSettings = { queryTimeoutSeconds: 120, destinations: true };
+
+const DESTINATIONS: EnvVar[] = [{ name: "ENABLE_EVENT_DESTINATIONS", value: "yes" }, { name: "ENABLE_PROFILE_DESTINATIONS", value: "yes" }];
 
 const DATA_ENV: EnvVar[] = [
     { name: "ELASTIC_HOST", value: "tracardi-es-http:9200" },
     { name: "ELASTIC_SCHEME", value: "https" },
-    { name: "ELASTIC_HTTP_AUTH_USERNAME", value: "elastic" },
-    { name: "ELASTIC_HTTP_AUTH_PASSWORD", ...ref("tracardi-es-elastic-user", "elastic") },
+    { name: "ELASTIC_HTTP_AUTH_USERNAME", value: "tracardi" },
+    { name: "ELASTIC_HTTP_AUTH_PASSWORD", ...ref("tracardi-search-user", "password") },
     { name: "ELASTIC_CA_FILE", value: "/etc/tracardi/elastic-ca/ca.crt" },
     { name: "ELASTIC_VERIFY_CERTS", value: "yes" },
     { name: "ELASTIC_INDEX_SHARDS", value: "3" },
@@ -36,40 +39,57 @@ const DATA_ENV: EnvVar[] = [
 ];
 
 function apiFlags(exposeGuiApi: string, production: string, workers: string): EnvVar[] {
+    const guiFacing = exposeGuiApi === "yes";
     return [
         { name: "EXPOSE_GUI_API", value: exposeGuiApi },
         { name: "PRODUCTION", value: production },
         { name: "TRACK_DEBUG", value: "no" },
         { name: "API_DOCS", value: "no" },
         { name: "LOGGING_LEVEL", value: "WARNING" },
+        { name: "SAVE_LOGS", value: guiFacing ? "yes" : "no" },
         { name: "WEB_CONCURRENCY", value: workers },
         { name: "USE_X_FORWARDED_IP", value: "X-Forwarded-For" },
+        ...(guiFacing ? [{ name: "ELASTIC_QUERY_TIMEOUT", value: "120" }] : []),
+        ...DESTINATIONS,
     ];
 }
 
 describe("Tracardi container environment", () => {
-    it("public collector: GUI API closed, production indices, no debug, exact variables", () => {
-        assert.deepStrictEqual(apiEnv("collector", 4, data), [...apiFlags("no", "yes", "4"), ...DATA_ENV]);
+    it("public collector: GUI API closed, production indices, no debug, no logs saved per request, exact variables", () => {
+        assert.deepStrictEqual(apiEnv("collector", 4, data, settings), [...apiFlags("no", "yes", "4"), ...DATA_ENV]);
     });
 
-    it("GUI-facing API: GUI API open, staging context by default", () => {
-        assert.deepStrictEqual(apiEnv("gui-api", 2, data), [...apiFlags("yes", "no", "2"), ...DATA_ENV]);
+    it("GUI-facing API: GUI API open, staging context by default, logs kept, long queries allowed", () => {
+        assert.deepStrictEqual(apiEnv("gui-api", 2, data, settings), [...apiFlags("yes", "no", "2"), ...DATA_ENV]);
     });
 
     it("minimal profile's single API: GUI API open and collected events in production", () => {
-        assert.deepStrictEqual(apiEnv("collector-and-gui-api", 2, data), [...apiFlags("yes", "yes", "2"), ...DATA_ENV]);
+        assert.deepStrictEqual(apiEnv("collector-and-gui-api", 2, data, settings), [...apiFlags("yes", "yes", "2"), ...DATA_ENV]);
     });
 
-    it("workers get their own switches plus the data connections", () => {
+    it("workers get their own switches, the query timeout, destinations and the data connections", () => {
         const apm = RELEASES["1.0.0"].workers.find((w) => w.name === "apm")!;
-        assert.deepStrictEqual(workerEnv(apm, data), [
-            { name: "MODE", value: "worker" }, { name: "PAUSE", value: "60" }, { name: "LOGGING_LEVEL", value: "WARNING" }, ...DATA_ENV,
+        assert.deepStrictEqual(workerEnv(apm, data, settings), [
+            { name: "MODE", value: "worker" }, { name: "PAUSE", value: "60" }, { name: "LOGGING_LEVEL", value: "WARNING" },
+            { name: "ELASTIC_QUERY_TIMEOUT", value: "120" }, ...DESTINATIONS, ...DATA_ENV,
         ]);
+    });
+
+    it("destinations and the query timeout follow the stack's settings", () => {
+        const env = apiEnv("gui-api", 2, data, { queryTimeoutSeconds: 300, destinations: false });
+        const byName = Object.fromEntries(env.map((e) => [e.name, "value" in e ? e.value : undefined]));
+        assert.deepStrictEqual([byName.ELASTIC_QUERY_TIMEOUT, byName.ENABLE_EVENT_DESTINATIONS, byName.ENABLE_PROFILE_DESTINATIONS], ["300", "no", "no"]);
+    });
+
+    it("no Tracardi container logs in to search as the superuser", () => {
+        for (const env of [apiEnv("collector", 1, data, settings), apiEnv("gui-api", 1, data, settings), workerEnv(RELEASES["1.0.0"].workers[0], data, settings)]) {
+            assert.deepStrictEqual(env.find((e) => e.name === "ELASTIC_HTTP_AUTH_USERNAME"), { name: "ELASTIC_HTTP_AUTH_USERNAME", value: "tracardi" });
+        }
     });
 
     it("every secret arrives by reference, never as a value", () => {
         const secretNames = ["ELASTIC_HTTP_AUTH_PASSWORD", "MYSQL_PASSWORD", "INSTALLATION_TOKEN", "AUTO_PROFILE_MERGING"];
-        for (const env of [apiEnv("collector", 1, data), apiEnv("gui-api", 1, data)]) {
+        for (const env of [apiEnv("collector", 1, data, settings), apiEnv("gui-api", 1, data, settings)]) {
             for (const name of secretNames) {
                 const entry = env.find((e) => e.name === name)!;
                 assert.ok("valueFrom" in entry, `${name} is a plain value`);
@@ -79,18 +99,26 @@ describe("Tracardi container environment", () => {
 
     it("booleans are yes/no, which Tracardi 0.9+ accepts", () => {
         const booleans = ["EXPOSE_GUI_API", "PRODUCTION", "TRACK_DEBUG", "API_DOCS", "ELASTIC_VERIFY_CERTS"];
-        for (const entry of apiEnv("gui-api", 1, data).filter((e) => booleans.includes(e.name))) {
+        for (const entry of apiEnv("gui-api", 1, data, settings).filter((e) => booleans.includes(e.name))) {
             assert.ok("value" in entry && ["yes", "no"].includes(entry.value), `${entry.name}`);
         }
     });
 
-    it("an external cluster by cloud id sends no host, and plain HTTP does not claim to verify certificates", () => {
-        const env = apiEnv("collector", 1, {
-            ...data,
-            search: { hosts: "", scheme: "http", cloudId: "deployment:abc", shards: 3, replicas: 1 },
-        });
-        assert.ok(env.some((e) => e.name === "ELASTIC_CLOUD_ID"));
-        assert.ok(!env.some((e) => e.name === "ELASTIC_HOST"));
+    it("an Elastic Cloud deployment gets its host on :443 over https beside the cloud id, for the API and every worker", () => {
+        // <name>:base64("eu-west-1.aws.found.io$abc123$kib456")
+        const cloudId = `shop:${Buffer.from("eu-west-1.aws.found.io$abc123$kib456").toString("base64")}`;
+        const search = externalSearchConnection({ cloudId, username: "tracardi", nodes: 3 }, false);
+        for (const env of [apiEnv("collector", 1, { ...data, search }, settings), workerEnv(RELEASES["1.0.0"].workers[0], { ...data, search }, settings)]) {
+            const byName = Object.fromEntries(env.map((e) => [e.name, "value" in e ? e.value : undefined]));
+            assert.deepStrictEqual([byName.ELASTIC_CLOUD_ID, byName.ELASTIC_HOST, byName.ELASTIC_SCHEME, byName.ELASTIC_VERIFY_CERTS],
+                [cloudId, "abc123.eu-west-1.aws.found.io:443", "https", "yes"]);
+        }
+        const withPort = `shop:${Buffer.from("aws.found.io:9243$es1$kb1").toString("base64")}`;
+        assert.strictEqual(externalSearchConnection({ cloudId: withPort, username: "t", nodes: 1 }, false).hosts, "es1.aws.found.io:9243");
+    });
+
+    it("plain HTTP does not claim to verify certificates", () => {
+        const env = apiEnv("collector", 1, { ...data, search: { ...data.search, scheme: "http" } }, settings);
         assert.deepStrictEqual(env.find((e) => e.name === "ELASTIC_VERIFY_CERTS"), { name: "ELASTIC_VERIFY_CERTS", value: "no" });
     });
 
@@ -105,7 +133,7 @@ describe("Tracardi container environment", () => {
             const publicTier = tiers.find((t) => t.name === "public-api")!;
             assert.strictEqual(publicTier.role, "collector");
             assert.strictEqual(publicTier.exposure, "collector");
-            const env = apiEnv(publicTier.role!, publicTier.workers!, data);
+            const env = apiEnv(publicTier.role!, publicTier.workers!, data, settings);
             assert.deepStrictEqual(env.find((e) => e.name === "EXPOSE_GUI_API"), { name: "EXPOSE_GUI_API", value: "no" });
         }), { numRuns: 25 });
     });

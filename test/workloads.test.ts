@@ -44,7 +44,8 @@ describe("Tracardi workloads on EKS", () => {
         assert.strictEqual(publicEnv.WEB_CONCURRENCY, String(prod.spec.publicApi.workers));
         assert.strictEqual(internalEnv.WEB_CONCURRENCY, String(prod.spec.internalApi!.workers));
         const differing = Object.keys(publicEnv).filter((k) => JSON.stringify(publicEnv[k]) !== JSON.stringify(internalEnv[k])).sort();
-        assert.deepStrictEqual(differing, ["EXPOSE_GUI_API", "PRODUCTION", "WEB_CONCURRENCY"]);
+        assert.deepStrictEqual(differing, ["EXPOSE_GUI_API", "PRODUCTION", "SAVE_LOGS", "WEB_CONCURRENCY"]);
+        assert.deepStrictEqual([publicEnv.SAVE_LOGS, internalEnv.SAVE_LOGS, publicEnv.ELASTIC_QUERY_TIMEOUT, internalEnv.ELASTIC_QUERY_TIMEOUT], ["no", "yes", undefined, "120"]);
     });
 
     it("the API reaches the data services the stack created", () => {

@@ -1,7 +1,8 @@
 """First installation of Tracardi through its API, without a browser.
 
 Idempotent: when GET /install reports the schema and an admin in place it changes nothing.
-Reads TRACARDI_API_URL, ADMIN_EMAIL, ADMIN_PASSWORD and INSTALLATION_TOKEN from the environment.
+Reads TRACARDI_API_URL and ADMIN_EMAIL from the environment, and the admin's password and the
+installation token from the files ADMIN_PASSWORD_FILE and INSTALLATION_TOKEN_FILE name.
 """
 import json
 import os
@@ -39,6 +40,12 @@ def status():
     sys.exit(f"{API} did not answer GET /install")
 
 
+def secret(name):
+    """A secret from the file <name>_FILE names (mounted from a Kubernetes Secret)."""
+    with open(os.environ[f"{name}_FILE"], encoding="utf-8") as file:
+        return file.read().strip()
+
+
 def installed(state):
     return bool(state.get("schema_ok")) and bool(state.get("admin_ok"))
 
@@ -50,8 +57,8 @@ def main():
         return
     body = {
         "username": os.environ["ADMIN_EMAIL"],
-        "password": os.environ["ADMIN_PASSWORD"],
-        "token": os.environ["INSTALLATION_TOKEN"],
+        "password": secret("ADMIN_PASSWORD"),
+        "token": secret("INSTALLATION_TOKEN"),
         "needs_admin": not before.get("admin_ok"),
         "update_mapping": False,
     }

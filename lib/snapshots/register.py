@@ -1,9 +1,11 @@
-"""Registers the S3 snapshot repository and the snapshot lifecycle policy with Elasticsearch.
+"""Sets up the search cluster for Tracardi as its superuser: Tracardi's role and user, the S3
+snapshot repository and the snapshot lifecycle policy.
 
-Idempotent: both PUTs replace what is there with the bodies given. Registering the repository
-makes every node write a test file to the bucket, so it fails loudly when a node lacks access.
-Reads ES_URL, ES_USERNAME, ES_PASSWORD, ES_CA_FILE, REPOSITORY, REPOSITORY_BODY, POLICY and
-POLICY_BODY from the environment.
+Idempotent: every PUT replaces what is there with the bodies given (the user's password included).
+Registering the repository makes every node write a test file to the bucket, so it fails loudly
+when a node lacks access. Reads ES_URL, ES_USERNAME, ES_CA_FILE, ROLE, ROLE_BODY, TRACARDI_USERNAME,
+REPOSITORY, REPOSITORY_BODY, POLICY and POLICY_BODY from the environment, and the two passwords
+from the files ES_PASSWORD_FILE and TRACARDI_PASSWORD_FILE name.
 """
 import base64
 import json
@@ -15,8 +17,16 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+
+
+def secret(name):
+    """A secret from the file <name>_FILE names (mounted from a Kubernetes Secret)."""
+    with open(os.environ[f"{name}_FILE"], encoding="utf-8") as file:
+        return file.read().strip()
+
+
 URL = os.environ["ES_URL"].rstrip("/")
-CREDENTIALS = f"{os.environ['ES_USERNAME']}:{os.environ['ES_PASSWORD']}".encode()
+CREDENTIALS = f"{os.environ['ES_USERNAME']}:{secret('ES_PASSWORD')}".encode()
 AUTHORIZATION = "Basic " + base64.b64encode(CREDENTIALS).decode()
 # Verified against the cluster's own CA; without ES_CA_FILE, against the system's roots.
 TLS = ssl.create_default_context(cafile=os.environ.get("ES_CA_FILE") or None)
@@ -53,19 +63,23 @@ def wait_for_cluster():
     sys.exit(f"{URL} did not reach yellow health")
 
 
-def put(kind, name, body):
+def put(kind, name, body, show=True):
+    """PUT a body; the answer is printed unless it could echo a secret."""
     try:
         result = call("PUT", f"/{kind}/{urllib.parse.quote(name, safe='')}", body)
     except urllib.error.HTTPError as err:
         sys.exit(f"PUT /{kind}/{name} failed with HTTP {err.code}: {err.read().decode(errors='replace')}")
-    print(f"PUT /{kind}/{name}: {json.dumps(result)}", flush=True)
+    print(f"PUT /{kind}/{name}: {json.dumps(result) if show else 'done'}", flush=True)
 
 
 def main():
     wait_for_cluster()
+    role = os.environ["ROLE"]
+    put("_security/role", role, json.loads(os.environ["ROLE_BODY"]))
+    put("_security/user", os.environ["TRACARDI_USERNAME"], {"password": secret("TRACARDI_PASSWORD"), "roles": [role]}, show=False)
     put("_snapshot", os.environ["REPOSITORY"], json.loads(os.environ["REPOSITORY_BODY"]))
     put("_slm/policy", os.environ["POLICY"], json.loads(os.environ["POLICY_BODY"]))
-    print("snapshot repository and policy registered")
+    print("Tracardi's user, the snapshot repository and policy are in place")
 
 
 if __name__ == "__main__":

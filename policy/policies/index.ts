@@ -1,5 +1,6 @@
 import type { Policies } from "@pulumi/policy";
 import { advisoryPolicies } from "./advisory";
+import { auditPolicies } from "./audit";
 import { dataPolicies } from "./data";
 import { exposurePolicies } from "./exposure";
 import { serverPolicies } from "./servers";
@@ -8,5 +9,5 @@ import { transportPolicies } from "./transport";
 
 /** Every policy of the pack, for its entry file and for the offline runner. */
 export const policies: Policies = [
-    ...topologyPolicies, ...exposurePolicies, ...transportPolicies, ...dataPolicies, ...serverPolicies, ...advisoryPolicies,
+    ...topologyPolicies, ...exposurePolicies, ...transportPolicies, ...dataPolicies, ...serverPolicies, ...auditPolicies, ...advisoryPolicies,
 ];

@@ -25,7 +25,7 @@ export function resource(type: string, name: string, inputs: Record<string, unkn
     const { id } = mocks.newResource({ type, name, inputs, custom: true, provider: "" }) as { id: string };
     return {
         urn: urnOf(type, name), id, type, name, custom: true, provider: "", protect: options.protect ?? false, retainOnDelete: false,
-        dependsOn: (options.dependsOn ?? []).map((d) => d.urn), ignoreChanges: [], propertyDependencies: {}, inputs, secretInputs: [],
+        dependsOn: (options.dependsOn ?? []).map((d) => d.urn), ignoreChanges: [], propertyDependencies: {}, replaceOnChanges: [], deleteBeforeReplace: false, inputs, secretInputs: [],
     };
 }
 
@@ -85,12 +85,13 @@ function deployment(tier: Tier): Record<string, unknown> {
 }
 
 /** Load balancers, their security group, target groups, listeners and rules for one cluster. */
-function cluster(name: string, count: number, exposure: "collector" | "trusted" | "collector-and-trusted"): RecordedResource[] {
+function cluster(name: string, count: number, exposure: "collector" | "trusted" | "collector-and-trusted", waf?: RecordedResource): RecordedResource[] {
     const tags = { "tracardi:cluster": name };
     const open = exposure !== "trusted";
     const ingress = [80, 443].map((port) => ({
         protocol: "tcp", fromPort: port, toPort: port,
         cidrBlocks: open ? ["0.0.0.0/0"] : TRUSTED_V4, ipv6CidrBlocks: open ? ["::/0"] : TRUSTED_V6,
+        description: `${port === 443 ? "HTTPS" : "HTTP"} from ${open ? "the Internet" : "the trusted networks"} to the ${name} load balancers`,
     }));
     const sg = resource(AWS.securityGroup, `${name}-lb-sg`, { description: `${name} load balancers`, ingress, tags });
     const out: RecordedResource[] = [sg];
@@ -110,6 +111,9 @@ function cluster(name: string, count: number, exposure: "collector" | "trusted" 
             defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }], tags,
         }, { dependsOn: [lb] });
         out.push(lb, tg, https, http);
+        if (open && waf) {
+            out.push(resource(AWS.webAclAssociation, `${name}-waf-${i}`, { resourceArn: "arn", webAclArn: "arn" }, { dependsOn: [lb, waf] }));
+        }
         const forward = [{ type: "forward", targetGroupArn: "arn" }];
         if (exposure !== "trusted") {
             out.push(resource(AWS.listenerRule, `${name}-public-${i}`, {
@@ -130,6 +134,7 @@ function dataGroup(name: string, port: number, apiNodeGroups: RecordedResource[]
     const sg = resource(AWS.securityGroup, `${name}-sg`, { description: name });
     return [sg, ...apiNodeGroups.map((nodes) => resource(AWS.ingressRule, `${name}-from-${nodes.name}`, {
         securityGroupId: idOf(sg), referencedSecurityGroupId: idOf(nodes), ipProtocol: "tcp", fromPort: port, toPort: port,
+        description: `${name} from the ${nodes.name} servers`,
     }, { dependsOn: [sg, nodes] }))];
 }
 
@@ -177,10 +182,16 @@ export function compliantStack(profile: "production" | "minimal"): RecordedResou
     add(resource(K8S.secret, "tracardi-secrets", { stringData: { installationToken: "9f2c7d1e5b8a4c3f" } }));
 
     const perCluster = production ? 2 : 1;
+    const waf = add(resource(AWS.webAcl, "waf", { scope: "REGIONAL", defaultAction: { allow: {} } }));
+    const wafLogs = add(resource(AWS.logGroup, "waf-logs", { namePrefix: "aws-waf-logs-edge-", retentionInDays: 90 }));
+    add(resource(AWS.webAclLogging, "waf-logging", {
+        resourceArn: "arn", logDestinationConfigs: ["arn:aws:logs:eu-west-1:123456789012:log-group:aws-waf-logs-edge-1"],
+        redactedFields: [{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }],
+    }, { dependsOn: [waf, wafLogs] }));
     if (production) {
-        add(...cluster("public-api", perCluster, "collector"), ...cluster("internal-api", perCluster, "trusted"));
+        add(...cluster("public-api", perCluster, "collector", waf), ...cluster("internal-api", perCluster, "trusted"));
     } else {
-        add(...cluster("api", perCluster, "collector-and-trusted"));
+        add(...cluster("api", perCluster, "collector-and-trusted", waf));
     }
     add(...cluster("gui", perCluster, "trusted"));
 
