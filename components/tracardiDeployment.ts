@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { isIpv6Cidr } from "../lib/cidr";
 import { TIER_LABEL } from "../lib/manifests";
 import { stackNames } from "../lib/naming";
+import { planSubnets } from "../lib/subnets";
 import { RELEASES } from "../lib/releases";
 import { searchConnection } from "../lib/search";
 import { baseTags } from "../lib/tags";
@@ -10,6 +11,7 @@ import type { DataEndpoints } from "../lib/tracardiEnv";
 import type { StackSpec } from "../stacks/schema";
 import type { SecretName } from "../stacks/secrets";
 import { Edge } from "./edge";
+import { DatabaseVersion } from "./databaseVersion";
 import { EksCluster } from "./eksCluster";
 import { ExternalSearch } from "./externalSearch";
 import { Mysql } from "./mysql";
@@ -46,6 +48,11 @@ export class TracardiDeployment extends pulumi.ComponentResource {
         const names = stackNames(args.stack);
         const release = RELEASES[spec.version];
         this.tiers = planTiers(spec);
+
+        // First, so that an accidental change of database version stops the run before anything changes.
+        const database = new DatabaseVersion(`${name}-database`, {
+            databaseVersion: release.databaseVersion, migrating: spec.upgradeFrom !== undefined,
+        }, parent);
 
         this.network = new Network(`${name}-net`, {
             cidr: spec.network.cidr,
@@ -130,7 +137,8 @@ export class TracardiDeployment extends pulumi.ComponentResource {
             secrets: this.secrets.values,
             adminEmail: spec.adminEmail,
             settings: { queryTimeoutSeconds: spec.elasticsearch.queryTimeoutSeconds, destinations: spec.destinations },
-            dependsOn: [...Object.values(this.nodeGroups), ...this.eks.addons],
+            loadBalancerCidrs: planSubnets(spec.network.cidr, spec.network.availabilityZones).filter((s) => s.tier === "public").map((s) => s.cidr),
+            dependsOn: [...Object.values(this.nodeGroups), ...this.eks.addons, database],
             searchReady,
         }, parent);
 
@@ -183,6 +191,7 @@ export class TracardiDeployment extends pulumi.ComponentResource {
             certificateArn: spec.dns.certificateArn,
             internal: spec.loadBalancers.internal,
             wafRateLimit: spec.loadBalancers.wafRateLimit,
+            wafLogRetentionDays: spec.loadBalancers.wafLogRetentionDays,
             optionalCollectorPaths: { widget: spec.loadBalancers.widgetPaths, consent: spec.loadBalancers.consentPaths },
             deletionProtection: spec.deletionProtection,
             tags,

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
     apiDeployment, apiPodResources, guiDeployment, installJob, podDisruptionBudget, tierService, workerDeployment, workerRequests,
+    workloadNetworkPolicies,
 } from "../lib/manifests";
 import { nodeModel } from "../lib/nodeModel";
 import type { TracardiRelease } from "../lib/releases";
@@ -18,6 +19,8 @@ export interface TracardiWorkloadsArgs {
     secrets: Record<GeneratedSecretName, pulumi.Output<string>>;
     adminEmail: string;
     settings: TracardiSettings;
+    /** IPv4 ranges the load balancers send requests from (the public subnets). */
+    loadBalancerCidrs: string[];
     /** What must be up before any pod starts (node groups, CoreDNS). */
     dependsOn: pulumi.Input<pulumi.Resource>[];
     /**
@@ -94,6 +97,12 @@ export class TracardiWorkloads extends pulumi.ComponentResource {
                 searchCa: d.search.ca,
             }));
             new k8s.apps.v1.Deployment(`${name}-${worker.name}`, { metadata: manifest.metadata, spec: manifest.spec }, searchReady);
+        }
+
+        for (const policy of workloadNetworkPolicies({
+            namespace: args.namespace, tiers, loadBalancerCidrs: args.loadBalancerCidrs, installTarget: guiApi.name,
+        })) {
+            new k8s.networking.v1.NetworkPolicy(`${name}-${policy.metadata.name}`, policy, inNamespace);
         }
 
         // The service name resolves inside the namespace; port 80 is the Service's port.

@@ -74,6 +74,9 @@ export function apiPodBudget(node: NodeModel, beside: Resources[]): Resources {
 /** Memory one gunicorn worker of the API needs, for checking a worker count fits its node. */
 export const API_WORKER_MIB = 250;
 
+/** What the nginx of the GUI image needs as root: chown and read its cache, switch users, bind :80. */
+export const GUI_CAPABILITIES = ["CHOWN", "DAC_OVERRIDE", "SETGID", "SETUID", "NET_BIND_SERVICE"];
+
 const GUI_RESOURCES: PodResources = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } };
 
 function placement(tier: TierName): Pick<Input.core.v1.PodSpec, "nodeSelector" | "tolerations"> {
@@ -197,9 +200,9 @@ export function guiDeployment(tier: TierPlan, namespace: string, image: string):
             resources: GUI_RESOURCES,
             ...probes(tier.probePath),
             lifecycle: DRAIN,
-            // nginx's master switches its workers to an unprivileged user: keep the capabilities
-            // that takes, forbid gaining more.
-            securityContext: { allowPrivilegeEscalation: false },
+            // The image's nginx master starts as root, binds :80, owns its cache directories and
+            // switches its workers to an unprivileged user: those capabilities and no others.
+            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"], add: GUI_CAPABILITIES } },
         }],
     });
 }
@@ -260,6 +263,39 @@ export function tierService(tier: TierPlan, namespace: string): { metadata: Inpu
             ports: [{ name: "http", protocol: "TCP", port: 80, targetPort: "http", nodePort: tier.nodePort }],
         },
     };
+}
+
+type NetworkPolicyManifest = { metadata: Input.meta.v1.ObjectMeta; spec: Input.networking.v1.NetworkPolicySpec };
+
+/** Component of the install job's pods. */
+export const INSTALL_COMPONENT = "install";
+
+/**
+ * The workloads' namespace admits nothing but what serves traffic: a default deny of ingress,
+ * then each tier's port from its load balancers' subnets (targets keep the balancer's address:
+ * `externalTrafficPolicy: Local`), and the GUI-facing API's from the install job. Search has a
+ * policy of its own. The VPC CNI's policy agent always admits the node itself, so kubelet's probes
+ * pass (aws/aws-network-policy-agent#56, #65).
+ */
+export function workloadNetworkPolicies(args: {
+    namespace: string; tiers: TierPlan[]; loadBalancerCidrs: string[]; installTarget: TierName;
+}): NetworkPolicyManifest[] {
+    const http = [{ protocol: "TCP", port: 80 }];
+    const policy = (name: string, spec: Input.networking.v1.NetworkPolicySpec): NetworkPolicyManifest =>
+        ({ metadata: { name, namespace: args.namespace, labels: tierLabels("network-policy") }, spec });
+    return [
+        policy("default-deny-ingress", { podSelector: {}, policyTypes: ["Ingress"] }),
+        ...args.tiers.map((tier) => policy(`${tier.name}-from-load-balancers`, {
+            podSelector: { matchLabels: selector(tier.name) },
+            policyTypes: ["Ingress"],
+            ingress: [{ from: args.loadBalancerCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: http }],
+        })),
+        policy(`${args.installTarget}-from-install`, {
+            podSelector: { matchLabels: selector(args.installTarget) },
+            policyTypes: ["Ingress"],
+            ingress: [{ from: [{ podSelector: { matchLabels: selector(INSTALL_COMPONENT) } }], ports: http }],
+        }),
+    ];
 }
 
 export function podDisruptionBudget(component: string, namespace: string): { metadata: Input.meta.v1.ObjectMeta; spec: Input.policy.v1.PodDisruptionBudgetSpec } {
@@ -350,7 +386,7 @@ export function installJob(args: InstallJobArgs): JobManifest {
     return pythonJob({
         name: `install-${args.release.replace(/\./g, "-")}`,
         namespace: args.namespace,
-        component: "install",
+        component: INSTALL_COMPONENT,
         script: INSTALL_SCRIPT,
         backoffLimit: 4,
         env: [

@@ -2,6 +2,7 @@ import type { StackPlan } from "./harness";
 import type { RecordedResource } from "./mocks";
 import type { Verdict } from "./policyRunner";
 import { exposureMatrix, renderExposureMatrix } from "../lib/exposure";
+import { RELEASES } from "../lib/releases";
 import { renderTable } from "../lib/table";
 import { Exposure, planTiers, TierName } from "../lib/tiers";
 import { awaitVerdicts, AwaitVerdict } from "./awaitRules";
@@ -151,7 +152,7 @@ export function renderPlan(plan: StackPlan, engines = engineReport(plan)): strin
     const counts = countsByComponent(plan.resources);
     const custom = plan.resources.filter((r) => r.custom).length;
     return [
-        `Stack ${plan.stack}: Tracardi ${spec.version}, ${spec.profile} profile, ${spec.compute} compute, ` +
+        `Stack ${plan.stack}: Tracardi ${spec.version} (database ${RELEASES[spec.version].databaseVersion}), ${spec.profile} profile, ${spec.compute} compute, ` +
         `${spec.network.availabilityZones} availability zones, ${spec.loadBalancers.perCluster} load balancer(s) per cluster`,
         "",
         renderTable([["tier", "instances", "instance type", "host", "reachable from"],

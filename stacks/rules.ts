@@ -2,7 +2,7 @@ import { checkTrustedCidr } from "../lib/cidr";
 import { searchPodResources } from "../lib/elasticsearch";
 import { API_MIN, API_WORKER_MIB, apiPodBudget, workerRequests } from "../lib/manifests";
 import { nodeModel } from "../lib/nodeModel";
-import { RELEASES } from "../lib/releases";
+import { migrationProblem, RELEASES } from "../lib/releases";
 import type { ConfigProblem } from "./errors";
 import { dnsSchema, elasticsearchSchema } from "./schema";
 
@@ -116,6 +116,15 @@ export function crossFieldProblems(input: Plain): ConfigProblem[] {
         }
     }
     problems.push(...searchProviderProblems(provider, get, str));
+
+    const upgradeFrom = str("upgradeFrom");
+    const targetVersion = str("version");
+    if (upgradeFrom && targetVersion) {
+        const reason = migrationProblem(upgradeFrom, targetVersion);
+        if (reason) {
+            problem("upgradeFrom", reason, "remove it: upgradeFrom declares a migration between database versions only");
+        }
+    }
 
     if (get("profile") === "production") {
         const atLeast = (path: string, min: number, why: string) => {

@@ -174,6 +174,11 @@ export const specSchema = z.strictObject({
     profile: z.enum(PROFILES),
     compute: z.enum(COMPUTE_MODES),
     version: z.enum(Object.keys(RELEASES) as [string, ...string[]]),
+    /**
+     * The release the stack ran before a change of `version` to one with another database version:
+     * declares that the operator will migrate the data in Tracardi's GUI. Remove it once done.
+     */
+    upgradeFrom: z.enum(Object.keys(RELEASES) as [string, ...string[]]).optional(),
     trustedCidrs: z.array(z.string()).min(1, {
         message: "must name at least one network: the GUI and the GUI-facing API are never public",
     }).max(25, {

@@ -10,7 +10,7 @@ function protectedInReadme(): string[] {
     const readme = fs.readFileSync("README.md", "utf8");
     const section = readme.slice(readme.indexOf("## Destroying a stack"));
     const list = section.slice(0, section.indexOf("\n## ", 4));
-    return [...list.matchAll(/`((?:aws|kubernetes):[^`]+)`/g)].map((m) => m[1]);
+    return [...list.matchAll(/`((?:aws|kubernetes|random):[^`]+)`/g)].map((m) => m[1]);
 }
 
 describe("destroying a stack, as README describes it", () => {

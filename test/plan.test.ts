@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { RELEASES } from "../lib/releases";
 import type { StackPlan } from "../offline/harness";
 import { countsByComponent, renderPlan, tierRows } from "../offline/report";
 import { PROFILE_DEFAULTS } from "../stacks/profiles";
@@ -64,7 +65,8 @@ describe("the offline plan as people read it", () => {
             const plan = stack === "prod" ? prod : small;
             const lines = renderPlan(plan).split("\n");
             const { spec } = plan;
-            assert.strictEqual(lines[0], `Stack ${stack}: Tracardi ${spec.version}, ${spec.profile} profile, ${spec.compute} compute, ` +
+            assert.strictEqual(lines[0], `Stack ${stack}: Tracardi ${spec.version} (database ${RELEASES[spec.version].databaseVersion}), ` +
+                `${spec.profile} profile, ${spec.compute} compute, ` +
                 `${spec.network.availabilityZones} availability zones, ${spec.loadBalancers.perCluster} load balancer(s) per cluster`);
             for (const row of tierRows(plan)) {
                 assert.ok(lines.some((l) => l.startsWith(row.tier) && l.includes(` ${row.instances} `) && l.includes(row.host) && l.endsWith(row.reachableFrom)),

@@ -144,6 +144,8 @@ describe("policy pack: during a preview", () => {
             { stringData: { installationToken: unknown, mysqlPassword: unknown } }), []);
         assert.deepStrictEqual(await previewVerdicts("tracardi-trusted-ingress-only", AWS.ingressRule,
             { securityGroupId: unknown, referencedSecurityGroupId: unknown, ipProtocol: "tcp", fromPort: 6379, toPort: 6379 }), []);
+        assert.deepStrictEqual(await previewVerdicts("tracardi-sg-rule-descriptions", AWS.ingressRule,
+            { securityGroupId: unknown, referencedSecurityGroupId: unknown, ipProtocol: "tcp", fromPort: 3306, toPort: 3306, description: "MySQL from the API" }), []);
         assert.deepStrictEqual(await previewVerdicts("tracardi-no-ssh-from-internet", AWS.ingressRule,
             { securityGroupId: unknown, cidrIpv4: "0.0.0.0/0", ipProtocol: "-1" }), ["r opens SSH (port 22) to 0.0.0.0/0: remove the rule; reach servers through SSM Session Manager or from inside the VPC"]);
     });

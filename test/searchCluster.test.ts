@@ -227,7 +227,7 @@ describe("search in the stacks", () => {
     it("the network policy admits exactly the pods that get the search environment, and the snapshot job", () => {
         const clients = deployments(prod).filter((d) => envOf(inputs(d).spec.template.spec.containers[0]).ELASTIC_SCHEME)
             .map((d) => inputs(d).spec.template.metadata.labels["app.kubernetes.io/component"]);
-        const policy = inputs(one(prod.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy"));
+        const policy = inputs(ofType(prod.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy").find((p) => inputs(p).metadata.name === "tracardi-search")!);
         assert.deepStrictEqual(policy.spec.ingress[0].from[0].podSelector.matchExpressions[0].values, [...clients, "search-snapshots"].sort());
         assert.strictEqual(inputs(ofType(prod.resources, "kubernetes:batch/v1:Job").find((j) => j.name.endsWith("-snapshots"))!)
             .spec.template.metadata.labels["app.kubernetes.io/component"], "search-snapshots");

@@ -131,7 +131,7 @@ describe("stack configuration: schema rules", () => {
 
     it("unknown keys are refused at the top level and inside objects, listing the known ones", () => {
         assertRefused(production({ bogus: 1 }),
-            { key: "bogus", given: 1, reason: /not a known key/, allowed: /profile, compute, version, trustedCidrs, dns/ });
+            { key: "bogus", given: 1, reason: /not a known key/, allowed: /profile, compute, version, upgradeFrom, trustedCidrs, dns/ });
         assertRefused(production({ publicApi: { worker: 4 } }),
             { key: "publicApi.worker", given: 4, reason: /not a known key/, allowed: /^; allowed: instances, instanceType, workers\)$/ });
         assertRefused(production({ network: { zones: 3 } }),
