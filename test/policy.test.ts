@@ -261,6 +261,12 @@ describe("policy pack: exposure", () => {
             [/ConfigMap api-env sets TRACK_DEBUG=On/]);
     });
 
+    it("tracardi-no-search-superuser: Tracardi's containers never log in to search as elastic", async () => {
+        await caught(changed(production, "public-api", (i) => (env(i, "ELASTIC_HTTP_AUTH_USERNAME").value = "elastic")), "tracardi-no-search-superuser",
+            [/public-api container api logs in to Elasticsearch as elastic, the superuser/, /role limited to Tracardi's indices/]);
+        await passes(production, "tracardi-no-search-superuser");
+    });
+
     it("tracardi-installation-token: never the default, always from a Secret", async () => {
         const setToken = (value?: string) => changed(production, "public-api", (i) => {
             container(i).env = container(i).env.filter((e: Inputs) => e.name !== "INSTALLATION_TOKEN");

@@ -143,6 +143,27 @@ export const noTrackDebug: ResourceValidationPolicy = {
     }),
 };
 
+/** Built-in Elasticsearch users with every privilege, or close to it. */
+const SEARCH_SUPERUSERS = ["elastic"];
+
+export const noSearchSuperuser: ResourceValidationPolicy = {
+    name: "tracardi-no-search-superuser",
+    description: "Tracardi's containers (the API tiers and their workers) log in to Elasticsearch as a user limited to Tracardi's indices, never as the superuser elastic.",
+    enforcementLevel: "mandatory",
+    validateResource: forTypes([...WORKLOADS], (props, args, report) => {
+        for (const container of containersOf(podSpecOf(args.type, props))) {
+            if (!/tracardi\//.test(text(container.image) ?? "")) {
+                continue; // the stack's own jobs (search set-up) are the superuser's only users
+            }
+            const setting = envOf(container, "ELASTIC_HTTP_AUTH_USERNAME");
+            if (setting.kind === "value" && SEARCH_SUPERUSERS.includes(setting.value.trim())) {
+                report(`${args.name} container ${text(container.name)} logs in to Elasticsearch as ${setting.value}, the superuser: ` +
+                    "create a role limited to Tracardi's indices (*tracardi-*, cluster monitor and manage_index_templates) and a user for it (README, Search)");
+            }
+        }
+    }),
+};
+
 const DEFAULT_TOKEN = "tracardi";
 const TOKEN_KEY = /^installation[_-]?token$/i;
 
@@ -194,4 +215,4 @@ export const installationToken: ResourceValidationPolicy = {
     }),
 };
 
-export const exposurePolicies: ResourceValidationPolicy[] = [trustedIngressOnly, collectorPathsOnly, noTrackDebug, installationToken];
+export const exposurePolicies: ResourceValidationPolicy[] = [trustedIngressOnly, collectorPathsOnly, noTrackDebug, installationToken, noSearchSuperuser];

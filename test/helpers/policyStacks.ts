@@ -56,6 +56,7 @@ function apiEnv(expose: string): Record<string, unknown>[] {
     return [
         { name: "EXPOSE_GUI_API", value: expose },
         { name: "TRACK_DEBUG", value: "no" },
+        { name: "ELASTIC_HTTP_AUTH_USERNAME", value: "tracardi" },
         { name: "INSTALLATION_TOKEN", valueFrom: { secretKeyRef: { name: "tracardi-secrets", key: "installationToken" } } },
     ];
 }
