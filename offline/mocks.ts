@@ -248,7 +248,18 @@ function unwrapSecrets(value: unknown): unknown {
  */
 export async function installMocks(stack: string, preview = false): Promise<void> {
     await pulumi.runtime.setMocks(mocks, "tracardi", stack, preview);
-    const monitor = getMonitor() as unknown as { registerResource(req: RegisterRequest, cb: Callback): Promise<void> };
+    const monitor = getMonitor() as unknown as {
+        registerResource(req: RegisterRequest, cb: Callback): Promise<void>;
+        newUrn(parent: string, type: string, name: string): string;
+    };
+    // The mock monitor qualifies a type with its parent's own type only; the engine qualifies it with
+    // the parent's whole chain (pulumi/pulumi pkg/resource/deploy/deployment.go generateURN:
+    // parent.QualifiedType()), so a resource moved under another grandparent gets a new URN.
+    monitor.newUrn = (parent, type, name) => {
+        const parentType = parent ? parent.split("::")[2] : "";
+        const qualified = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
+        return `urn:pulumi:${[stack, "tracardi", qualified, name].join("::")}`;
+    };
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, callback) => register(req, (err, response) => {
         if (!err && response) {
