@@ -6,7 +6,7 @@ import { IPV4_ANYWHERE, IPV6_ANYWHERE, listenerRules, loadBalancerIngressCidrs, 
 import { isLogRetention, LOG_RETENTION_DAYS, WAF_LOG_GROUP_PREFIX } from "../lib/logs";
 import { ruleDescription } from "../lib/securityGroups";
 import { named } from "../lib/tags";
-import type { Exposure, TierName } from "../lib/tiers";
+import type { Exposure, TierName, TierServing } from "../lib/tiers";
 import { privateBucket } from "./privateBucket";
 
 /** TLS 1.3 and 1.2 only; AWS's default for new HTTPS listeners is still the 2016 policy. */
@@ -32,16 +32,11 @@ export interface EdgeTier {
     name: TierName;
     /** Fully qualified host name inside `zone`. */
     host: string;
-    /** Port the tier's servers answer on (its NodePort). */
-    nodePort: number;
-    /**
-     * Port of kube-proxy's `/healthz` for the tier: healthy while the server has a ready pod of
-     * the tier, failing as soon as its pod starts terminating.
-     */
-    healthCheckPort: number;
-    /** Auto Scaling group of the tier's servers (its node group's). */
+    /** Where the tier's servers take requests, and the health check that says which servers should. */
+    serving: TierServing;
+    /** Auto Scaling group of the tier's servers. */
     autoScalingGroupName: pulumi.Input<string>;
-    /** Security group of the tier's servers: it admits nodePort from the tier's load balancers. */
+    /** Security group of the tier's servers: it admits the serving ports from the tier's load balancers. */
     serverSecurityGroupId: pulumi.Input<string>;
     exposure: Exposure;
 }
@@ -359,9 +354,10 @@ export class Edge extends pulumi.ComponentResource {
                 }, parent);
             }
         }
+        const { serving } = tier;
         const serverPorts = [
-            ["", tier.nodePort, `node port ${tier.nodePort}, which serves the requests they forward`],
-            ["-health", tier.healthCheckPort, `kube-proxy health check port ${tier.healthCheckPort}, which tells them which servers have a ready pod`],
+            ["", serving.port, `port ${serving.port}, which serves the requests they forward`],
+            ["-health", serving.healthCheck.port, `health check port ${serving.healthCheck.port}, which tells them which servers serve`],
         ] as const;
         for (const [suffix, port, why] of serverPorts) {
             new aws.vpc.SecurityGroupEgressRule(`${prefix}-lb-to-servers${suffix}`, {
@@ -429,18 +425,18 @@ export class Edge extends pulumi.ComponentResource {
         const targets = new aws.lb.TargetGroup(`${name}-${ABBREVIATIONS[tier.name]}-tg${index}`, {
             vpcId: args.vpcId,
             targetType: "instance",
-            port: tier.nodePort,
+            port: tier.serving.port,
             protocol: "HTTP",
             loadBalancingAlgorithmType: "round_robin",
             stickiness: { type: "lb_cookie", enabled: false },
-            // kube-proxy's answer for the server, not the app's: it turns 503 when the server's
-            // pod starts terminating, so the server leaves rotation within two checks, while the
-            // pod still serves (its preStop sleep), instead of after it stopped.
+            // Compute's answer for the server (on EKS kube-proxy's, which turns 503 when the server's
+            // pod starts terminating: the server leaves rotation within two checks while the pod
+            // still serves its preStop sleep).
             healthCheck: {
                 enabled: true,
-                path: "/healthz",
+                path: tier.serving.healthCheck.path,
                 protocol: "HTTP",
-                port: String(tier.healthCheckPort),
+                port: String(tier.serving.healthCheck.port),
                 matcher: "200",
                 interval: 5,
                 timeout: 2,

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isIpv6Cidr } from "../lib/cidr";
-import { TIER_LABEL } from "../lib/manifests";
+import { eksTierServing, TIER_LABEL } from "../lib/manifests";
 import { stackNames } from "../lib/naming";
 import { planSubnets } from "../lib/subnets";
 import { RELEASES } from "../lib/releases";
@@ -179,8 +179,7 @@ export class TracardiDeployment extends pulumi.ComponentResource {
             tiers: this.tiers.map((tier) => ({
                 name: tier.name,
                 host: tier.host,
-                nodePort: tier.nodePort,
-                healthCheckPort: tier.healthCheckNodePort,
+                serving: eksTierServing(tier.name),
                 autoScalingGroupName: this.nodeGroups[tier.name]!.autoScalingGroupName,
                 serverSecurityGroupId: this.nodeGroups[tier.name]!.securityGroupId,
                 exposure: tier.exposure,

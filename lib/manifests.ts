@@ -3,7 +3,7 @@ import * as path from "path";
 import type * as Input from "@pulumi/kubernetes/types/input";
 import { NodeModel, POD_HEADROOM, Resources } from "./nodeModel";
 import type { TracardiRelease, WorkerImage } from "./releases";
-import type { TierName, TierPlan } from "./tiers";
+import type { TierName, TierPlan, TierServing } from "./tiers";
 import { CA_MOUNT_PATH, EnvVar, SecretKeyRef, stackSecret } from "./tracardiEnv";
 
 /**
@@ -235,6 +235,26 @@ export function workerDeployment(args: WorkerDeploymentArgs): DeploymentManifest
     });
 }
 
+/**
+ * Fixed node ports come from the static band of the node port range: Kubernetes allocates
+ * dynamic ports from the upper band first, so a fixed port there can be taken by any other
+ * Service before ours is created (KEP-3668; band = min(max(16, range/32), 128) ports, for
+ * 30000-32767 that is 30000-30085). Health check node ports are allocated from the same range.
+ */
+export const NODE_PORT_STATIC_BAND = [30000, 30085] as const;
+export const NODE_PORTS: Record<TierName, number> = { "public-api": 30080, api: 30080, "internal-api": 30081, gui: 30082 };
+export const HEALTH_CHECK_NODE_PORTS: Record<TierName, number> = { "public-api": 30083, api: 30083, "internal-api": 30084, gui: 30085 };
+
+/**
+ * How an EKS tier serves its load balancers: requests on its node port, and kube-proxy's `/healthz`
+ * on its health check node port, which answers 200 while the server has a ready pod of the tier
+ * and 503 once it has none or only terminating ones, so a server leaves rotation before its pod
+ * stops, not after.
+ */
+export function eksTierServing(tier: TierName): TierServing {
+    return { port: NODE_PORTS[tier], healthCheck: { port: HEALTH_CHECK_NODE_PORTS[tier], path: "/healthz" } };
+}
+
 /** A class no controller implements: the load balancers are Pulumi's, not Kubernetes'. */
 export const LOAD_BALANCER_CLASS = "tracardi.io/pulumi-managed-alb";
 
@@ -258,9 +278,9 @@ export function tierService(tier: TierPlan, namespace: string): { metadata: Inpu
             type: "LoadBalancer",
             loadBalancerClass: LOAD_BALANCER_CLASS,
             externalTrafficPolicy: "Local",
-            healthCheckNodePort: tier.healthCheckNodePort,
+            healthCheckNodePort: HEALTH_CHECK_NODE_PORTS[tier.name],
             selector: selector(tier.name),
-            ports: [{ name: "http", protocol: "TCP", port: 80, targetPort: "http", nodePort: tier.nodePort }],
+            ports: [{ name: "http", protocol: "TCP", port: 80, targetPort: "http", nodePort: NODE_PORTS[tier.name] }],
         },
     };
 }

@@ -16,10 +16,11 @@ const ZONE = "cdp.example.com";
 const TRUSTED = ["203.0.113.0/24", "2001:db8:1000::/48", "198.51.100.10/32", "192.0.2.0/28", "192.0.2.64/28", "2001:db8:2000::/48"];
 const ANYWHERE = ["0.0.0.0/0", "::/0"];
 
-function tier(name: TierName, host: string, nodePort: number, exposure: EdgeArgs["tiers"][number]["exposure"]) {
+/** A tier whose servers answer on `port` and report their health on `port + 2000` at a path of their own. */
+function tier(name: TierName, host: string, port: number, exposure: EdgeArgs["tiers"][number]["exposure"]) {
     return {
-        name, host: `${host}.${ZONE}`, nodePort, exposure,
-        healthCheckPort: nodePort + 2000,
+        name, host: `${host}.${ZONE}`, exposure,
+        serving: { port, healthCheck: { port: port + 2000, path: `/health-of-${name}` } },
         autoScalingGroupName: `asg-${name}`,
         serverSecurityGroupId: `sg-servers-${name}`,
     };
@@ -217,7 +218,7 @@ describe("Edge with the production tiers", function () {
     it("lets each tier's servers take the tier port and its health check port from that tier's load balancers only, and nothing else out", () => {
         for (const t of productionArgs().tiers) {
             const group = b.lbs.find((l) => l.tier === t.name)!.securityGroupId;
-            const expected = [t.nodePort, t.healthCheckPort];
+            const expected = [t.serving.port, t.serving.healthCheck.port];
             assert.deepStrictEqual(ingressRulesOf(b, t.serverSecurityGroupId as string).map((r) =>
                 [r.referencedSecurityGroupId, r.fromPort, r.toPort, r.cidrIpv4, r.cidrIpv6]), expected.map((p) => [group, p, p, undefined, undefined]));
             const egress = ofType(b.resources, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").map(inputs)
@@ -236,11 +237,12 @@ describe("Edge with the production tiers", function () {
             for (const group of mine) {
                 const g = inputs(group);
                 assert.deepStrictEqual([g.targetType, g.port, g.protocol, g.loadBalancingAlgorithmType, g.vpcId],
-                    ["instance", t.nodePort, "HTTP", "round_robin", "vpc-test"]);
+                    ["instance", t.serving.port, "HTTP", "round_robin", "vpc-test"]);
                 assert.deepStrictEqual(g.stickiness, { type: "lb_cookie", enabled: false });
-                // kube-proxy's health check of the server: fails as soon as its pod terminates,
-                // and within two 5-second checks, inside the pod's preStop sleep.
-                assert.deepStrictEqual([g.healthCheck.enabled, g.healthCheck.path, g.healthCheck.port], [true, "/healthz", String(t.healthCheckPort)]);
+                // The server's health check as compute gives it (on EKS kube-proxy's): it must fail
+                // within two 5-second checks, inside the pod's preStop sleep.
+                assert.deepStrictEqual([g.healthCheck.enabled, g.healthCheck.path, g.healthCheck.port],
+                    [true, t.serving.healthCheck.path, String(t.serving.healthCheck.port)]);
                 assert.ok(g.healthCheck.interval * g.healthCheck.unhealthyThreshold < DRAIN_SECONDS,
                     "the server would still get requests after its pod stopped");
                 const attached = attachments.filter((a) => refersTo(a.lbTargetGroupArn, group));
@@ -303,8 +305,8 @@ describe("Edge with the production tiers", function () {
             "HTTPS from the Internet (any IPv6 address) to the public-api load balancers: the collector paths are public, listener rules keep every other path to the trusted networks",
         ]);
         assert.deepStrictEqual(ingressRulesOf(b, "sg-servers-gui").map((r) => r.description), [
-            "From the gui load balancers only: node port 30082, which serves the requests they forward",
-            "From the gui load balancers only: kube-proxy health check port 32082, which tells them which servers have a ready pod",
+            "From the gui load balancers only: port 30082, which serves the requests they forward",
+            "From the gui load balancers only: health check port 32082, which tells them which servers serve",
         ]);
     });
 

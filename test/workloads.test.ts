@@ -3,8 +3,8 @@ import type { StackPlan } from "../offline/harness";
 import type { RecordedResource } from "../offline/mocks";
 import { ofType, owningComponent } from "../offline/query";
 import { instanceCapacity } from "../lib/instanceTypes";
-import { API_WORKER_MIB, TIER_LABEL } from "../lib/manifests";
-import { NODE_PORT_STATIC_BAND } from "../lib/tiers";
+import { API_WORKER_MIB, NODE_PORT_STATIC_BAND, TIER_LABEL } from "../lib/manifests";
+
 import { planOf } from "./helpers/plans";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
