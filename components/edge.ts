@@ -64,6 +64,12 @@ export interface EdgeArgs {
     optionalCollectorPaths?: OptionalCollectorPaths;
     /** Days to keep load-balancer access logs. @default 90 */
     accessLogRetentionDays?: number;
+    /**
+     * Seconds a load balancer of a GUI-facing cluster keeps a quiet connection: longer than the
+     * API's longest search query, so a slow GUI request (installation, mapping updates) is not cut
+     * at the load balancer's 60 s default with a 504 while the API still works. @default 60
+     */
+    guiIdleTimeoutSeconds?: number;
     /** AWS refuses to delete the load balancers. @default true */
     deletionProtection?: boolean;
     tags: Record<string, string>;
@@ -394,6 +400,7 @@ export class Edge extends pulumi.ComponentResource {
                 ipAddressType: "dualstack",
                 enableDeletionProtection: args.deletionProtection ?? true,
                 dropInvalidHeaderFields: true,
+                ...(tier.exposure === "collector" ? {} : { idleTimeout: args.guiIdleTimeoutSeconds ?? 60 }),
                 accessLogs: { bucket: this.accessLogBucket, prefix: tier.name, enabled: true },
                 tags: named(tags, `${prefix}-${index}`),
             }, { parent: this, dependsOn: shared.logsReady });

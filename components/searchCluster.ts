@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import {
     DAILY_SNAPSHOTS, ECK_OPERATOR, elasticsearchResource, nodesPerZone, S3_ACCESS_KEY_SETTING, S3_SECRET_KEY_SETTING, SEARCH_TIER, searchNetworkPolicy,
-    searchPodResources, searchStorageClass, snapshotBucketPolicy, SnapshotSchedule, SNAPSHOT_COMPONENT, snapshotJob, snapshotPolicy,
+    searchPodResources, searchStorageClass, snapshotBucketPolicy, SnapshotSchedule, SEARCH_USER_COMPONENT, searchUserJob, SNAPSHOT_COMPONENT, snapshotJob, snapshotPolicy,
     snapshotAccessPolicy, snapshotCredentialsSecret, snapshotRepository,
 } from "../lib/elasticsearch";
 import { snapshotKeyPolicy } from "../lib/kms";
@@ -37,6 +37,8 @@ export interface EckSearchClusterArgs {
     volumeGiB: number;
     /** Components (`app.kubernetes.io/component`) allowed to reach port 9200: the API tiers and their workers. */
     clients: string[];
+    /** IAM roles or users that may read the snapshots (copy them out, restore them elsewhere). @default [] */
+    snapshotReaderArns?: string[];
     /** When snapshots are taken and how long they are kept. @default daily at 01:30 UTC, kept 30 days */
     snapshots?: SnapshotSchedule;
     /** Days S3 keeps a deleted or overwritten snapshot file before removing it for good. @default 30 */
@@ -112,7 +114,7 @@ export class EckSearchCluster extends pulumi.ComponentResource {
             description: "Encrypts the Elasticsearch snapshots of Tracardi",
             enableKeyRotation: true,
             deletionWindowInDays: 30,
-            policy: pulumi.all([user.arn, region]).apply(([userArn, regionName]) => snapshotKeyPolicy(userArn, regionName)),
+            policy: pulumi.all([user.arn, region]).apply(([userArn, regionName]) => snapshotKeyPolicy(userArn, regionName, args.snapshotReaderArns ?? [])),
             tags,
         }, { parent: this, protect: true });
         const { bucket, ready: bucketReady } = privateBucket(`${name}-snapshots`, {
@@ -175,7 +177,8 @@ export class EckSearchCluster extends pulumi.ComponentResource {
             stringData: { [TRACARDI_SEARCH_SECRET.key]: tracardiPassword.result },
         }, k8sOptions);
 
-        const policy = pulumi.output(args.namespace).apply((namespace) => searchNetworkPolicy(namespace, [...args.clients, SNAPSHOT_COMPONENT]));
+        const policy = pulumi.output(args.namespace).apply((namespace) =>
+            searchNetworkPolicy(namespace, [...args.clients, SNAPSHOT_COMPONENT, SEARCH_USER_COMPONENT]));
         new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, { metadata: policy.metadata, spec: policy.spec }, k8sOptions);
 
         const job = pulumi.all([args.namespace, bucket.bucket]).apply(([namespace, bucketName]) => snapshotJob({
@@ -183,12 +186,15 @@ export class EckSearchCluster extends pulumi.ComponentResource {
             repository: snapshotRepository(bucketName),
             policy: snapshotPolicy(args.snapshots ?? DAILY_SNAPSHOTS),
         }));
+        // Both jobs wait for a cluster whose nodes may still be joining.
+        const timeouts = { create: "40m", update: "40m" };
+        new k8s.batch.v1.Job(`${name}-snapshots`, { metadata: job.metadata, spec: job.spec }, {
+            ...k8sOptions, dependsOn: [elasticsearch, ...bucketReady], customTimeouts: timeouts,
+        });
         // Awaited until complete: once it is, the cluster is green and Tracardi's user exists.
-        this.ready = new k8s.batch.v1.Job(`${name}-snapshots`, { metadata: job.metadata, spec: job.spec }, {
-            ...k8sOptions,
-            dependsOn: [elasticsearch, userSecret, ...bucketReady],
-            // The job waits for a cluster whose nodes may still be joining.
-            customTimeouts: { create: "40m", update: "40m" },
+        const userJob = pulumi.output(args.namespace).apply(searchUserJob);
+        this.ready = new k8s.batch.v1.Job(`${name}-user`, { metadata: userJob.metadata, spec: userJob.spec }, {
+            ...k8sOptions, dependsOn: [elasticsearch, userSecret], customTimeouts: timeouts,
         });
 
         this.registerOutputs({ snapshotBucket: this.snapshotBucket });

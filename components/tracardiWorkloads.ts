@@ -99,11 +99,13 @@ export class TracardiWorkloads extends pulumi.ComponentResource {
             new k8s.apps.v1.Deployment(`${name}-${worker.name}`, { metadata: manifest.metadata, spec: manifest.spec }, searchReady);
         }
 
-        for (const policy of workloadNetworkPolicies({
+        const policies = workloadNetworkPolicies({
             namespace: args.namespace, tiers, loadBalancerCidrs: args.loadBalancerCidrs, installTarget: guiApi.name,
-        })) {
-            new k8s.networking.v1.NetworkPolicy(`${name}-${policy.metadata.name}`, policy, inNamespace);
-        }
+        });
+        const allows = policies.allows.map((policy) =>
+            new k8s.networking.v1.NetworkPolicy(`${name}-${policy.metadata.name}`, policy, inNamespace));
+        // After the allows, so traffic to a running stack never meets the deny alone.
+        new k8s.networking.v1.NetworkPolicy(`${name}-${policies.deny.metadata.name}`, policies.deny, { ...inNamespace, dependsOn: [namespace, ...allows] });
 
         // The service name resolves inside the namespace; port 80 is the Service's port.
         new k8s.batch.v1.Job(`${name}-install`, installJob({

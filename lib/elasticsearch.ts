@@ -5,6 +5,7 @@ import type * as Input from "@pulumi/kubernetes/types/input";
 import { denyInsecureTransport } from "./iam";
 import { NodeModel, POD_HEADROOM } from "./nodeModel";
 import { guaranteed, JobManifest, PodResources, pythonJob, TIER_LABEL, tierLabels } from "./manifests";
+import type { EnvVar, SecretKeyRef } from "./tracardiEnv";
 import { eckEndpoint, eckSuperuser, SEARCH_CLUSTER_NAME, TRACARDI_SEARCH_ROLE, TRACARDI_SEARCH_SECRET, TRACARDI_SEARCH_USER } from "./search";
 
 /**
@@ -31,8 +32,9 @@ export const ECK_OPERATOR = {
 export const SEARCH_TIER = "search";
 export const SEARCH_NODE_SET = "default";
 export const SEARCH_STORAGE_CLASS = "tracardi-search";
-/** Component of the job that registers the snapshot repository: the only non-API pod that reaches search. */
+/** Components of the set-up jobs: the only pods besides Tracardi's that reach search. */
 export const SNAPSHOT_COMPONENT = "search-snapshots";
+export const SEARCH_USER_COMPONENT = "search-user";
 export const ZONE_LABEL = "topology.kubernetes.io/zone";
 /** Label ECK puts on every pod of a cluster. */
 export const ES_CLUSTER_LABEL = "elasticsearch.k8s.elastic.co/cluster-name";
@@ -290,43 +292,63 @@ export interface SnapshotJobArgs {
 }
 
 /**
- * The job that sets the cluster up as the `elastic` user over verified TLS: Tracardi's role and
- * user (its password from the stack's Secret), the snapshot repository and the policy. Its name
- * carries a digest of what it sends: a changed policy is a new job (a job cannot change).
+ * A set-up job that calls the cluster as the `elastic` user over verified TLS. Its name carries a
+ * digest of what it sends: changed bodies are a new job (a job cannot change).
  */
-export function snapshotJob(args: SnapshotJobArgs): JobManifest {
+function superuserJob(args: { namespace: string; component: string; env: EnvVar[]; secretFiles: Record<string, SecretKeyRef> }): JobManifest {
     const endpoint = eckEndpoint();
     const superuser = eckSuperuser();
-    const bodies = {
-        ROLE_BODY: JSON.stringify(TRACARDI_SEARCH_ROLE),
-        REPOSITORY_BODY: JSON.stringify(args.repository),
-        POLICY_BODY: JSON.stringify(args.policy),
-    };
-    const digest = crypto.createHash("sha256").update([...Object.values(bodies), SNAPSHOT_SCRIPT].join("\n")).digest("hex").slice(0, 10);
+    const digest = crypto.createHash("sha256").update([...args.env.map((e) => JSON.stringify(e)), SNAPSHOT_SCRIPT].join("\n")).digest("hex").slice(0, 10);
     return pythonJob({
-        name: `${SNAPSHOT_COMPONENT}-${digest}`,
+        name: `${args.component}-${digest}`,
         namespace: args.namespace,
-        component: SNAPSHOT_COMPONENT,
+        component: args.component,
         script: SNAPSHOT_SCRIPT,
         backoffLimit: 6,
         env: [
             { name: "ES_URL", value: `https://${endpoint.hosts}` },
             { name: "ES_USERNAME", value: superuser.username },
             { name: "ES_CA_FILE", value: `${CA_DIR}/${endpoint.ca.key}` },
-            { name: "ROLE", value: TRACARDI_SEARCH_ROLE_NAME },
-            { name: "ROLE_BODY", value: bodies.ROLE_BODY },
-            { name: "TRACARDI_USERNAME", value: TRACARDI_SEARCH_USER },
-            { name: "REPOSITORY", value: SNAPSHOT_REPOSITORY },
-            { name: "REPOSITORY_BODY", value: bodies.REPOSITORY_BODY },
-            { name: "POLICY", value: SNAPSHOT_POLICY },
-            { name: "POLICY_BODY", value: bodies.POLICY_BODY },
+            ...args.env,
         ],
-        secretFiles: { ES_PASSWORD: superuser.password, TRACARDI_PASSWORD: { ...TRACARDI_SEARCH_SECRET } },
+        secretFiles: { ES_PASSWORD: superuser.password, ...args.secretFiles },
         volumeMounts: [{ name: "elastic-ca", mountPath: CA_DIR, readOnly: true }],
         volumes: [{
             name: "elastic-ca",
             secret: { secretName: endpoint.ca.name, items: [{ key: endpoint.ca.key, path: endpoint.ca.key }] },
         }],
+    });
+}
+
+/** The job that creates Tracardi's role and user (its password from the stack's Secret): what the API waits for. */
+export function searchUserJob(namespace: string): JobManifest {
+    return superuserJob({
+        namespace,
+        component: SEARCH_USER_COMPONENT,
+        env: [
+            { name: "ROLE", value: TRACARDI_SEARCH_ROLE_NAME },
+            { name: "ROLE_BODY", value: JSON.stringify(TRACARDI_SEARCH_ROLE) },
+            { name: "TRACARDI_USERNAME", value: TRACARDI_SEARCH_USER },
+        ],
+        secretFiles: { TRACARDI_PASSWORD: { ...TRACARDI_SEARCH_SECRET } },
+    });
+}
+
+/**
+ * The job that registers the snapshot repository and policy. Nothing waits for it: a snapshot
+ * problem (S3, the key, a fresh access key not yet valid) must not keep Tracardi from starting.
+ */
+export function snapshotJob(args: SnapshotJobArgs): JobManifest {
+    return superuserJob({
+        namespace: args.namespace,
+        component: SNAPSHOT_COMPONENT,
+        env: [
+            { name: "REPOSITORY", value: SNAPSHOT_REPOSITORY },
+            { name: "REPOSITORY_BODY", value: JSON.stringify(args.repository) },
+            { name: "POLICY", value: SNAPSHOT_POLICY },
+            { name: "POLICY_BODY", value: JSON.stringify(args.policy) },
+        ],
+        secretFiles: {},
     });
 }
 

@@ -7,7 +7,7 @@
 export interface PolicyStatement {
     Sid: string;
     Effect: "Allow" | "Deny";
-    Principal: { AWS: string } | { Service: string };
+    Principal: { AWS: string | string[] } | { Service: string };
     Action: string[];
     Resource: "*";
     Condition?: Record<string, Record<string, string>>;
@@ -108,7 +108,18 @@ export function eksSecretsKeyPolicy(clusterRoleArn: string): string {
  * The search-snapshot key: the account administers it; the snapshot user uses it, and only through
  * S3 in the stack's region (SSE-KMS on the snapshot bucket), never directly.
  */
-export function snapshotKeyPolicy(snapshotUserArn: string, region: string): string {
+export function snapshotKeyPolicy(snapshotUserArn: string, region: string, readerArns: string[] = []): string {
+    const throughS3 = { StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } };
+    const readers: PolicyStatement[] = readerArns.length === 0 ? [] : [{
+        // Those the operator names may read snapshots (copy them out, restore them into another
+        // cluster), through S3 only: decrypt, never encrypt.
+        Sid: "ReadersDecryptThroughS3",
+        Effect: "Allow",
+        Principal: { AWS: readerArns },
+        Action: ["kms:Decrypt", "kms:DescribeKey"],
+        Resource: "*",
+        Condition: throughS3,
+    }];
     const policy: KeyPolicy = {
         Version: "2012-10-17",
         Statement: [
@@ -119,8 +130,9 @@ export function snapshotKeyPolicy(snapshotUserArn: string, region: string): stri
                 Principal: { AWS: snapshotUserArn },
                 Action: KEY_USE_ACTIONS,
                 Resource: "*",
-                Condition: { StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } },
+                Condition: throughS3,
             },
+            ...readers,
         ],
     };
     return JSON.stringify(policy);

@@ -299,13 +299,12 @@ export const INSTALL_COMPONENT = "install";
  */
 export function workloadNetworkPolicies(args: {
     namespace: string; tiers: TierPlan[]; loadBalancerCidrs: string[]; installTarget: TierName;
-}): NetworkPolicyManifest[] {
+}): { allows: NetworkPolicyManifest[]; deny: NetworkPolicyManifest } {
     const http = [{ protocol: "TCP", port: 80 }];
     const policy = (name: string, spec: Input.networking.v1.NetworkPolicySpec): NetworkPolicyManifest =>
         ({ metadata: { name, namespace: args.namespace, labels: tierLabels("network-policy") }, spec });
-    return [
-        policy("default-deny-ingress", { podSelector: {}, policyTypes: ["Ingress"] }),
-        ...args.tiers.map((tier) => policy(`${tier.name}-from-load-balancers`, {
+    return {
+        allows: [...args.tiers.map((tier) => policy(`${tier.name}-from-load-balancers`, {
             podSelector: { matchLabels: selector(tier.name) },
             policyTypes: ["Ingress"],
             ingress: [{ from: args.loadBalancerCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: http }],
@@ -314,8 +313,9 @@ export function workloadNetworkPolicies(args: {
             podSelector: { matchLabels: selector(args.installTarget) },
             policyTypes: ["Ingress"],
             ingress: [{ from: [{ podSelector: { matchLabels: selector(INSTALL_COMPONENT) } }], ports: http }],
-        }),
-    ];
+        })],
+        deny: policy("default-deny-ingress", { podSelector: {}, policyTypes: ["Ingress"] }),
+    };
 }
 
 export function podDisruptionBudget(component: string, namespace: string): { metadata: Input.meta.v1.ObjectMeta; spec: Input.policy.v1.PodDisruptionBudgetSpec } {

@@ -17,12 +17,13 @@ export const TRACARDI_SEARCH_SECRET = { name: "tracardi-search-user", key: "pass
  * What Tracardi needs of Elasticsearch, and no more: every index, alias and template it names.
  * Index names are `[prod-|static-]<db version>.<tenant>.tracardi-<name>[-<partition>]`, or plain
  * `tracardi-<name>` for single indices (tracardi/service/storage/index.py); templates are
- * `template.<index>`. Cluster: `monitor` for GET / and health, `manage_index_templates` for the
- * install and its mapping updates.
+ * `template.<index>`; the API's entity endpoint creates `entity-<name>` (tracardi-api
+ * app/api/entity_endpoint.py). Cluster: `monitor` for GET /, health and tasks (migrations),
+ * `manage_index_templates` for the install and its mapping updates.
  */
 export const TRACARDI_SEARCH_ROLE = {
     cluster: ["monitor", "manage_index_templates"],
-    indices: [{ names: ["*tracardi-*"], privileges: ["all"], allow_restricted_indices: false }],
+    indices: [{ names: ["*tracardi-*", "entity-*"], privileges: ["all"], allow_restricted_indices: false }],
 } as const;
 
 /** The built-in superuser ECK creates: only the stack's setup job logs in as it. */

@@ -85,6 +85,9 @@ export const elasticsearchSchema = z.strictObject({
      * installation and migrations run long queries.
      */
     queryTimeoutSeconds: z.int().min(12).max(600),
+    /** ECK only: IAM roles or users that may read the snapshots: decrypt them through S3, to copy them out or restore elsewhere. */
+    snapshotReaderArns: z.array(pattern(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/,
+        "is not an IAM role or user ARN", "arn:aws:iam::<account>:role/<name> or arn:aws:iam::<account>:user/<name>")),
     /** External only: the user Tracardi connects as; its password is the secret elasticsearchPassword. */
     username: pattern(/^[^:\s](?:[^:]{0,505}[^:\s])?$/, "is not an Elasticsearch user name",
         "1 to 507 characters without a colon or surrounding spaces").optional(),

@@ -62,12 +62,14 @@ describe("await rules: what `pulumi up` waits for, and what in the stack provide
     it("the API and its workers start after search is green and Tracardi's user exists, and the install job after the GUI-facing API", async () => {
         const prod = await planOf("Pulumi.prod.yaml");
         const es = ofType(prod.resources, "kubernetes:elasticsearch.k8s.elastic.co/v1:Elasticsearch")[0];
-        const setup = ofType(prod.resources, "kubernetes:batch/v1:Job").find((j) => (j.inputs.metadata as Obj).name.startsWith("search-snapshots-"))!;
+        const setup = ofType(prod.resources, "kubernetes:batch/v1:Job").find((j) => (j.inputs.metadata as Obj).name.startsWith("search-user-"))!;
+        const snapshots = ofType(prod.resources, "kubernetes:batch/v1:Job").find((j) => (j.inputs.metadata as Obj).name.startsWith("search-snapshots-"))!;
         assert.ok(setup.dependsOn.includes(es.urn), "the setup job does not wait for a green cluster");
         const deployments = ofType(prod.resources, "kubernetes:apps/v1:Deployment");
         for (const d of deployments) {
             const name = (d.inputs.metadata as Obj).name;
             assert.strictEqual(d.dependsOn.includes(setup.urn), name !== "gui", `${name} ${name === "gui" ? "waits" : "does not wait"} for search`);
+            assert.ok(!d.dependsOn.includes(snapshots.urn), `${name} waits for snapshots to work`);
         }
         const install = ofType(prod.resources, "kubernetes:batch/v1:Job").find((j) => (j.inputs.metadata as Obj).name.startsWith("install-"))!;
         assert.ok(install.dependsOn.includes(deployments.find((d) => (d.inputs.metadata as Obj).name === "internal-api")!.urn));

@@ -8,6 +8,7 @@ import { ACCOUNT, RecordedResource } from "../offline/mocks";
 import { ofType, owningComponent } from "../offline/query";
 import { ruleDescriptionProblem } from "../lib/securityGroups";
 import type { TierName } from "../lib/tiers";
+import { planOf } from "./helpers/plans";
 
 const value = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
 
@@ -457,5 +458,18 @@ describe("Edge options", () => {
         await refuses("edge", productionArgs({ zone: "other.example.org" }), /outside the zone other\.example\.org/);
         await refuses("edge", productionArgs({ perCluster: 0 }), /perCluster/);
         await refuses("edge", productionArgs({ wafLogRetentionDays: 45 }), /wafLogRetentionDays must be a CloudWatch Logs retention period \(1, 3, 5, .*3653\), got 45/);
+    });
+});
+
+describe("idle timeouts", () => {
+    it("GUI-facing load balancers wait longer than the API's longest search query; the collector's keep AWS's 60 s", async () => {
+        const prod = await planOf("Pulumi.prod.yaml");
+        const byCluster = new Map<string, unknown[]>();
+        for (const lb of ofType(prod.resources, "aws:lb/loadBalancer:LoadBalancer")) {
+            const cluster = (lb.inputs.tags as Record<string, string>)["tracardi:cluster"];
+            byCluster.set(cluster, [...(byCluster.get(cluster) ?? []), lb.inputs.idleTimeout]);
+        }
+        const gui = prod.spec.elasticsearch.queryTimeoutSeconds + 30;
+        assert.deepStrictEqual(Object.fromEntries(byCluster), { "public-api": [undefined, undefined], "internal-api": [gui, gui], gui: [gui, gui] });
     });
 });

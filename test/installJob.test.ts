@@ -43,9 +43,9 @@ function fakeTracardi(state: { schema_ok: boolean; admin_ok: boolean }, opts: { 
 async function runInstall(server: http.Server): Promise<{ code: number | null; output: string }> {
     await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
     const { port } = server.address() as AddressInfo;
-    // The secrets as the Job mounts them: files, the trailing newline an editor would leave included.
+    // The secrets as the Job mounts them: files holding exactly the values the API gets in its environment.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "install-secrets-"));
-    fs.writeFileSync(path.join(dir, "ADMIN_PASSWORD"), "s3cret-Admin-pass\n");
+    fs.writeFileSync(path.join(dir, "ADMIN_PASSWORD"), "s3cret-Admin-pass");
     fs.writeFileSync(path.join(dir, "INSTALLATION_TOKEN"), "token-from-the-secret");
     try {
         return await new Promise((done) => {

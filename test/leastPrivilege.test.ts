@@ -175,3 +175,15 @@ describe("least privilege: tracardi:loadBalancers.wafLogRetentionDays", () => {
         }
     });
 });
+
+describe("snapshot readers", () => {
+    it("named readers may decrypt the snapshots through S3, and do nothing else with the key", () => {
+        const user = "arn:aws:iam::123456789012:user/tracardi/snapshots";
+        const reader = "arn:aws:iam::123456789012:role/restore";
+        const statements = JSON.parse(snapshotKeyPolicy(user, "eu-west-1", [reader])).Statement as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+        const readers = statements.find((s) => s.Sid === "ReadersDecryptThroughS3")!;
+        assert.deepStrictEqual([readers.Principal, readers.Action, readers.Condition],
+            [{ AWS: [reader] }, ["kms:Decrypt", "kms:DescribeKey"], { StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } }]);
+        assert.ok(!JSON.parse(snapshotKeyPolicy(user, "eu-west-1")).Statement.some((s: { Sid: string }) => s.Sid === "ReadersDecryptThroughS3"));
+    });
+});

@@ -44,6 +44,12 @@ describe("network policies: the workloads' namespace admits only what serves tra
             ];
             const workloads = admitted(plan).filter(([target]) => target !== "search");
             assert.deepStrictEqual(workloads, expected.sort((a, b) => a.join().localeCompare(b.join())));
+            // The deny lands only once every allow is in place: a running stack never meets it alone.
+            const resources = ofType(plan.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy");
+            const denyResource = resources.find((r) => (r.inputs.metadata as Obj).name === "default-deny-ingress")!;
+            for (const allow of resources.filter((r) => r !== denyResource && !(r.inputs.metadata as Obj).name.startsWith("tracardi-search"))) {
+                assert.ok(denyResource.dependsOn.includes(allow.urn), `the deny does not wait for ${allow.name}`);
+            }
         });
     }
 

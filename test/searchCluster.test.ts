@@ -153,7 +153,7 @@ describe("EckSearchCluster", () => {
     });
 
     it("registers the repository and the daily policy with a job that waits for the cluster, the bucket's encryption and policy", () => {
-        const job = one(resources, "kubernetes:batch/v1:Job");
+        const job = ofType(resources, "kubernetes:batch/v1:Job").find((j) => inputs(j).metadata.name.startsWith("search-snapshots-"))!;
         for (const type of [ES, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "aws:s3/bucketPolicy:BucketPolicy"]) {
             assert.ok(job.dependsOn.includes(one(resources, type).urn), `the job does not wait for ${type}`);
         }
@@ -162,16 +162,16 @@ describe("EckSearchCluster", () => {
         assert.strictEqual(JSON.parse(env.POLICY_BODY).schedule, "0 30 1 * * ?");
     });
 
-    it("admits the API tiers, workers, the snapshot job and the operator on 9200, nothing else", () => {
+    it("admits the API tiers, workers, the set-up jobs and the operator on 9200, nothing else", () => {
         const policy = inputs(one(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy"));
         assert.strictEqual(policy.metadata.namespace, "tracardi-test");
         assert.deepStrictEqual(policy.spec.ingress[0].from[0].podSelector.matchExpressions[0].values,
-            ["apm", "internal-api", "public-api", "search-snapshots", "update-worker"]);
+            ["apm", "internal-api", "public-api", "search-snapshots", "search-user", "update-worker"]);
     });
 
     it("core Kubernetes objects validate against the Kubernetes schema", () => {
         const core = resources.filter((r) => r.type.startsWith("kubernetes:") && ![ES, "kubernetes:helm.sh/v3:Release"].includes(r.type));
-        assert.deepStrictEqual(core.map((r) => r.type).sort(), ["kubernetes:batch/v1:Job", "kubernetes:core/v1:Secret", "kubernetes:core/v1:Secret",
+        assert.deepStrictEqual(core.map((r) => r.type).sort(), ["kubernetes:batch/v1:Job", "kubernetes:batch/v1:Job", "kubernetes:core/v1:Secret", "kubernetes:core/v1:Secret",
             "kubernetes:networking.k8s.io/v1:NetworkPolicy", "kubernetes:storage.k8s.io/v1:StorageClass"]);
         core.forEach(validateKubernetesObject);
     });
@@ -228,7 +228,7 @@ describe("search in the stacks", () => {
         const clients = deployments(prod).filter((d) => envOf(inputs(d).spec.template.spec.containers[0]).ELASTIC_SCHEME)
             .map((d) => inputs(d).spec.template.metadata.labels["app.kubernetes.io/component"]);
         const policy = inputs(ofType(prod.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy").find((p) => inputs(p).metadata.name === "tracardi-search")!);
-        assert.deepStrictEqual(policy.spec.ingress[0].from[0].podSelector.matchExpressions[0].values, [...clients, "search-snapshots"].sort());
+        assert.deepStrictEqual(policy.spec.ingress[0].from[0].podSelector.matchExpressions[0].values, [...clients, "search-snapshots", "search-user"].sort());
         assert.strictEqual(inputs(ofType(prod.resources, "kubernetes:batch/v1:Job").find((j) => j.name.endsWith("-snapshots"))!)
             .spec.template.metadata.labels["app.kubernetes.io/component"], "search-snapshots");
     });

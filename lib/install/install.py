@@ -43,7 +43,7 @@ def status():
 def secret(name):
     """A secret from the file <name>_FILE names (mounted from a Kubernetes Secret)."""
     with open(os.environ[f"{name}_FILE"], encoding="utf-8") as file:
-        return file.read().strip()
+        return file.read()
 
 
 def installed(state):

@@ -1,11 +1,12 @@
 """Sets up the search cluster for Tracardi as its superuser: Tracardi's role and user, the S3
 snapshot repository and the snapshot lifecycle policy.
 
-Idempotent: every PUT replaces what is there with the bodies given (the user's password included).
-Registering the repository makes every node write a test file to the bucket, so it fails loudly
-when a node lacks access. Reads ES_URL, ES_USERNAME, ES_CA_FILE, ROLE, ROLE_BODY, TRACARDI_USERNAME,
-REPOSITORY, REPOSITORY_BODY, POLICY and POLICY_BODY from the environment, and the two passwords
-from the files ES_PASSWORD_FILE and TRACARDI_PASSWORD_FILE name.
+Each part runs when its variables are given (the stack runs them as two jobs): ROLE, ROLE_BODY and
+TRACARDI_USERNAME for the role and user; REPOSITORY, REPOSITORY_BODY, POLICY and POLICY_BODY for
+snapshots. Idempotent: every PUT replaces what is there with the bodies given (the user's password
+included). Registering the repository makes every node write a test file to the bucket, so it fails
+loudly when a node lacks access. Reads ES_URL, ES_USERNAME and ES_CA_FILE from the environment, and
+the passwords from the files ES_PASSWORD_FILE and TRACARDI_PASSWORD_FILE name.
 """
 import base64
 import json
@@ -22,7 +23,7 @@ import urllib.request
 def secret(name):
     """A secret from the file <name>_FILE names (mounted from a Kubernetes Secret)."""
     with open(os.environ[f"{name}_FILE"], encoding="utf-8") as file:
-        return file.read().strip()
+        return file.read()
 
 
 URL = os.environ["ES_URL"].rstrip("/")
@@ -74,12 +75,15 @@ def put(kind, name, body, show=True):
 
 def main():
     wait_for_cluster()
-    role = os.environ["ROLE"]
-    put("_security/role", role, json.loads(os.environ["ROLE_BODY"]))
-    put("_security/user", os.environ["TRACARDI_USERNAME"], {"password": secret("TRACARDI_PASSWORD"), "roles": [role]}, show=False)
-    put("_snapshot", os.environ["REPOSITORY"], json.loads(os.environ["REPOSITORY_BODY"]))
-    put("_slm/policy", os.environ["POLICY"], json.loads(os.environ["POLICY_BODY"]))
-    print("Tracardi's user, the snapshot repository and policy are in place")
+    if "ROLE" in os.environ:
+        role = os.environ["ROLE"]
+        put("_security/role", role, json.loads(os.environ["ROLE_BODY"]))
+        put("_security/user", os.environ["TRACARDI_USERNAME"], {"password": secret("TRACARDI_PASSWORD"), "roles": [role]}, show=False)
+        print("Tracardi's role and user are in place")
+    if "REPOSITORY" in os.environ:
+        put("_snapshot", os.environ["REPOSITORY"], json.loads(os.environ["REPOSITORY_BODY"]))
+        put("_slm/policy", os.environ["POLICY"], json.loads(os.environ["POLICY_BODY"]))
+        print("the snapshot repository and policy are in place")
 
 
 if __name__ == "__main__":

@@ -220,8 +220,8 @@ export const searchPrivate: StackValidationPolicy = {
     configSchema: {
         properties: {
             searchClients: {
-                type: "array", items: { type: "string" }, default: ["public-api", "internal-api", "api", "update-worker", "apm", "search-snapshots"],
-                description: "Components (app.kubernetes.io/component) that may reach Elasticsearch: the API tiers, their workers and the snapshot-repository job.",
+                type: "array", items: { type: "string" }, default: ["public-api", "internal-api", "api", "update-worker", "apm", "search-snapshots", "search-user"],
+                description: "Components (app.kubernetes.io/component) that may reach Elasticsearch: the API tiers, their workers and the set-up jobs (snapshots, Tracardi's user).",
             },
             operatorNamespace: { type: "string", default: "elastic-system", description: "Namespace of the ECK operator." },
         },
