@@ -154,6 +154,8 @@ export function renderPlan(plan: StackPlan, engines = engineReport(plan)): strin
     return [
         `Stack ${plan.stack}: Tracardi ${spec.version} (database ${RELEASES[spec.version].databaseVersion}), ${spec.profile} profile, ${spec.compute} compute, ` +
         `${spec.network.availabilityZones} availability zones, ${spec.loadBalancers.perCluster} load balancer(s) per cluster`,
+        ...(spec.upgradeFrom ? [`Migration declared from ${spec.upgradeFrom} (database ${RELEASES[spec.upgradeFrom].databaseVersion}): ` +
+            "the database version guard is off; remove tracardi:upgradeFrom once the data is migrated"] : []),
         "",
         renderTable([["tier", "instances", "instance type", "host", "reachable from"],
             ...tiers.map((t) => [t.tier, String(t.instances), t.instanceType, t.host, t.reachableFrom])]),

@@ -17,7 +17,7 @@ describe("a new database version never arrives by accident", () => {
         assert.deepStrictEqual(Object.fromEntries(Object.entries(RELEASES).map(([tag, r]) => [tag, r.databaseVersion])), { "0.9.0": "09x", "1.0.0": "09x" });
     });
 
-    it("the guard is protected and replaced by a change of database version, so Pulumi refuses that change", async () => {
+    it("the guard is protected and keyed on the database version; a declared migration lifts the protection", async () => {
         const guard = await guardOf({ databaseVersion: "09x" });
         assert.strictEqual(guard.protect, true);
         assert.deepStrictEqual(guard.inputs.keepers, { databaseVersion: "09x" });
