@@ -13,6 +13,11 @@ import { CA_MOUNT_PATH, EnvVar, SecretKeyRef, stackSecret } from "./tracardiEnv"
 
 export type DeploymentManifest = { metadata: Input.meta.v1.ObjectMeta; spec: Input.apps.v1.DeploymentSpec };
 
+/** The environment as Kubernetes takes it: secrets from the Secret the reference names. */
+export function kubernetesEnv(env: EnvVar[]): Input.core.v1.EnvVar[] {
+    return env.map((e) => ("secret" in e ? { name: e.name, valueFrom: { secretKeyRef: e.secret } } : e));
+}
+
 /** Node label and taint that reserve a node group for one tier. */
 export const TIER_LABEL = "tracardi.io/tier";
 
@@ -154,7 +159,7 @@ export function apiDeployment(args: ApiDeploymentArgs): DeploymentManifest {
             name: "api",
             image: args.image,
             ports: [{ name: "http", containerPort: 80, protocol: "TCP" }],
-            env: args.env,
+            env: kubernetesEnv(args.env),
             resources: args.resources,
             ...probes(tier.probePath),
             lifecycle: DRAIN,
@@ -226,7 +231,7 @@ export function workerDeployment(args: WorkerDeploymentArgs): DeploymentManifest
         containers: [{
             name: worker.name,
             image: worker.image,
-            env: args.env,
+            env: kubernetesEnv(args.env),
             resources: workerPodResources(worker),
             securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
             volumeMounts: caMounts(args.searchCa),
@@ -390,7 +395,7 @@ export function pythonJob(args: {
                         name: args.component,
                         image: INSTALL_IMAGE,
                         command: ["python3", "-c", args.script],
-                        env: [...args.env, ...secrets.env],
+                        env: kubernetesEnv([...args.env, ...secrets.env]),
                         resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
                         securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
                         volumeMounts: [...(args.volumeMounts ?? []), ...secrets.volumeMounts],

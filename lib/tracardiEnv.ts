@@ -1,10 +1,13 @@
 import type { WorkerImage } from "./releases";
 
 /**
- * The environment of every Tracardi container, rendered from plain values so it can be tested
- * exactly. Only variables Tracardi reads; booleans as its parser wants them (yes/no).
+ * The environment of every Tracardi container, rendered once from plain values so it can be
+ * tested exactly, whatever runs it. Only variables Tracardi reads; booleans as its parser wants
+ * them (yes/no). Secrets are references that each compute resolves: a Kubernetes Secret's key on
+ * EKS, an entry of the stack's Secrets Manager secret fetched at start on a server.
  */
 
+/** A secret: the set it belongs to (`name`) and its entry (`key`). */
 export interface SecretKeyRef {
     name: string;
     key: string;
@@ -12,7 +15,7 @@ export interface SecretKeyRef {
 
 export type EnvVar =
     | { name: string; value: string }
-    | { name: string; valueFrom: { secretKeyRef: SecretKeyRef } };
+    | { name: string; secret: SecretKeyRef };
 
 /** The Kubernetes Secret holding the stack's own secrets, and its keys. */
 export const STACK_SECRET = "tracardi-secrets";
@@ -63,7 +66,7 @@ export type ApiRole = "collector" | "gui-api" | "collector-and-gui-api";
 export const yesNo = (on: boolean): string => (on ? "yes" : "no");
 
 const plain = (name: string, value: string | number): EnvVar => ({ name, value: String(value) });
-const secret = (name: string, ref: SecretKeyRef): EnvVar => ({ name, valueFrom: { secretKeyRef: ref } });
+const secret = (name: string, ref: SecretKeyRef): EnvVar => ({ name, secret: ref });
 
 /** Connections to search, Redis and MySQL, and the stack secrets: shared by the API and the workers. */
 export function dataEnv(data: DataEndpoints): EnvVar[] {

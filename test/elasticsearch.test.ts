@@ -325,7 +325,7 @@ describe("search connections", () => {
     it("external hosts: host:port list over verified https, the password and CA from the stack's Secret", () => {
         const connection = externalSearchConnection({ hosts: ["https://ES-1.example.com:9243/", "https://10.0.0.5:9200"], username: "tracardi", nodes: 3 }, true);
         const env = dataEnv({ search: connection, redis: { host: "r", port: 6379 } });
-        const byName = Object.fromEntries(env.map((e) => [e.name, "value" in e ? e.value : e.valueFrom.secretKeyRef]));
+        const byName = Object.fromEntries(env.map((e) => [e.name, "value" in e ? e.value : e.secret]));
         assert.strictEqual(byName.ELASTIC_HOST, "es-1.example.com:9243,10.0.0.5:9200");
         assert.strictEqual(byName.ELASTIC_SCHEME, "https");
         assert.strictEqual(byName.ELASTIC_VERIFY_CERTS, "yes");

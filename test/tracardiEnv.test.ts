@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import * as fc from "fast-check";
+import { kubernetesEnv } from "../lib/manifests";
 import { RELEASES } from "../lib/releases";
 import { eckSearchConnection, externalSearchConnection } from "../lib/search";
 import { planTiers } from "../lib/tiers";
@@ -12,7 +13,7 @@ const data: DataEndpoints = {
     mysql: { host: "mysql.internal", port: 3306, username: "tracardi", database: "tracardi" },
 };
 
-const ref = (name: string, key: string) => ({ valueFrom: { secretKeyRef: { name, key } } });
+const ref = (name: string, key: string) => ({ secret: { name, key } });
 const settings: TracardiSettings = { queryTimeoutSeconds: 120, destinations: true };
 
 const DESTINATIONS: EnvVar[] = [{ name: "ENABLE_EVENT_DESTINATIONS", value: "yes" }, { name: "ENABLE_PROFILE_DESTINATIONS", value: "yes" }];
@@ -92,7 +93,7 @@ describe("Tracardi container environment", () => {
         for (const env of [apiEnv("collector", 1, data, settings), apiEnv("gui-api", 1, data, settings)]) {
             for (const name of secretNames) {
                 const entry = env.find((e) => e.name === name)!;
-                assert.ok("valueFrom" in entry, `${name} is a plain value`);
+                assert.ok("secret" in entry, `${name} is a plain value`);
             }
         }
     });
@@ -136,5 +137,16 @@ describe("Tracardi container environment", () => {
             const env = apiEnv(publicTier.role!, publicTier.workers!, data, settings);
             assert.deepStrictEqual(env.find((e) => e.name === "EXPOSE_GUI_API"), { name: "EXPOSE_GUI_API", value: "no" });
         }), { numRuns: 25 });
+    });
+});
+
+describe("the environment as each compute takes it", () => {
+    it("Kubernetes: plain values as they are, secrets from the Secret and key the reference names", () => {
+        const env = apiEnv("gui-api", 2, data, settings);
+        const k8s = kubernetesEnv(env);
+        assert.strictEqual(k8s.length, env.length);
+        for (const [i, entry] of env.entries()) {
+            assert.deepStrictEqual(k8s[i], "secret" in entry ? { name: entry.name, valueFrom: { secretKeyRef: entry.secret } } : entry);
+        }
     });
 });
