@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { instanceCapacity } from "../lib/instanceTypes";
-import { ruleDescription } from "../lib/securityGroups";
 import { named } from "../lib/tags";
+import { serverSecurityGroup } from "./serverSecurityGroup";
 
 export interface NodeGroupArgs {
     clusterName: pulumi.Input<string>;
@@ -23,6 +23,11 @@ export interface NodeGroupArgs {
     labels: Record<string, string>;
     /** Keeps every pod off these nodes but those that tolerate it (NoSchedule). @default none */
     taint?: { key: string; value: string };
+    /**
+     * The servers' own security group, when it is made outside the node group (the tiers').
+     * @default one of the group's own
+     */
+    securityGroupId?: pulumi.Input<string>;
     /** The cluster security group, which lets nodes and control plane talk. */
     clusterSecurityGroupId: pulumi.Input<string>;
     /** A node group this one is created and changed after, never beside. @default none */
@@ -47,17 +52,9 @@ export class NodeGroup extends pulumi.ComponentResource {
         const parent = { parent: this };
         const { tags } = args;
 
-        const securityGroup = new aws.ec2.SecurityGroup(`${name}-nodes`, {
-            vpcId: args.vpcId,
-            description: `Servers of node group ${name}`,
-            egress: [{
-                protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"],
-                description: ruleDescription(`${name}-nodes egress`, `All outbound from the servers of ${name}: EKS control plane, ` +
-                    "container registries, AWS APIs, data stores and pods on other servers"),
-            }],
-            tags: named(tags, `${name}-nodes`),
-        }, parent);
-        this.securityGroupId = securityGroup.id;
+        this.securityGroupId = args.securityGroupId
+            ? pulumi.output(args.securityGroupId)
+            : serverSecurityGroup(name, { vpcId: args.vpcId, servers: name, tags }, parent).id;
 
         const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-lt`, {
             description: `Nodes of ${name}`,
@@ -67,7 +64,7 @@ export class NodeGroup extends pulumi.ComponentResource {
                 deviceName: "/dev/xvda",
                 ebs: { volumeSize: args.rootVolumeGiB ?? 40, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
             }],
-            vpcSecurityGroupIds: [args.clusterSecurityGroupId, securityGroup.id],
+            vpcSecurityGroupIds: [args.clusterSecurityGroupId, this.securityGroupId],
             tagSpecifications: [
                 { resourceType: "instance", tags: named(tags, name) },
                 { resourceType: "volume", tags: named(tags, name) },

@@ -1,3 +1,4 @@
+import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { isIpv6Cidr } from "../lib/cidr";
 import { eksTierServing, TIER_LABEL } from "../lib/manifests";
@@ -11,6 +12,7 @@ import type { DataEndpoints } from "../lib/tracardiEnv";
 import type { StackSpec } from "../stacks/schema";
 import type { SecretName } from "../stacks/secrets";
 import { Edge } from "./edge";
+import { serverSecurityGroup } from "./serverSecurityGroup";
 import { DatabaseVersion } from "./databaseVersion";
 import { EksCluster } from "./eksCluster";
 import { ExternalSearch } from "./externalSearch";
@@ -74,9 +76,18 @@ export class TracardiDeployment extends pulumi.ComponentResource {
             tags,
         }, parent);
 
+        // Each tier's servers have a security group made here, outside compute: the data stores and
+        // the edge admit the tier by it, whatever runs the servers. It used to be the node group's
+        // own child: the alias keeps the group (and every rule naming it) in place.
+        const serverGroups = Object.fromEntries(this.tiers.map((tier) => [tier.name, serverSecurityGroup(`${name}-${tier.name}`, {
+            vpcId, servers: `${name}-${tier.name}`, tags,
+        }, { parent: this, aliases: [{ parent: pulumi.createUrn(`${name}-${tier.name}`, "tracardi:eks:NodeGroup", this) }] })])) as
+            Record<TierName, aws.ec2.SecurityGroup>;
+
         this.nodeGroups = {};
         for (const tier of this.tiers) {
             this.nodeGroups[tier.name] = new NodeGroup(`${name}-${tier.name}`, {
+                securityGroupId: serverGroups[tier.name].id,
                 clusterName: this.eks.clusterName,
                 version: this.eks.version,
                 nodeRoleArn: this.eks.nodeRoleArn,

@@ -25,6 +25,8 @@ export interface RecordedResource {
     protect: boolean;
     retainOnDelete: boolean;
     dependsOn: string[];
+    /** URNs this resource was known by before (its aliases), as the engine computes them. */
+    aliases: string[];
     /** Properties whose change replaces the resource, and whether the old one goes first. */
     replaceOnChanges: string[];
     deleteBeforeReplace: boolean;
@@ -73,6 +75,12 @@ const invokes: Record<string, (inputs: Record<string, unknown>) => Record<string
         id: String(inputs.addonName), addonName: inputs.addonName, kubernetesVersion: inputs.kubernetesVersion,
         version: `${ADDON_VERSIONS[String(inputs.addonName)] ?? "v1.0.0"}-eksbuild.k${inputs.kubernetesVersion}`,
     }),
+    // SSM public parameters, e.g. the current Amazon Linux AMI: a stand-in AMI id per parameter.
+    // `insecureValue` is the same value, not marked secret (what the program reads for a public id).
+    "aws:ssm/getParameter:getParameter": (inputs) => {
+        const value = `ami-0offline${shortId(String(inputs.name))}`;
+        return { id: inputs.name, name: inputs.name, arn: `arn:aws:ssm:${REGION}::parameter${inputs.name}`, value, insecureValue: value, type: "String", version: 1 };
+    },
     "aws:route53/getZone:getZone": (inputs) => ({
         id: "Z0OFFLINE0ZONE", zoneId: "Z0OFFLINE0ZONE", name: inputs.name, arn: "arn:aws:route53:::hostedzone/Z0OFFLINE0ZONE",
     }),
@@ -133,6 +141,15 @@ function computed(type: string, name: string, inputs: Record<string, unknown>): 
         case "aws:iam/role:Role":
         case "aws:iam/policy:Policy":
             return { arn: `arn:aws:iam::${ACCOUNT}:${type.includes("role") ? "role" : "policy"}/${inputs.name ?? name}`, name: inputs.name ?? name };
+        case "aws:iam/instanceProfile:InstanceProfile":
+            return { arn: `arn:aws:iam::${ACCOUNT}:instance-profile${inputs.path ?? "/"}${inputs.name ?? `${name}-${id.slice(0, 7)}`}` };
+        case "aws:ec2/launchTemplate:LaunchTemplate":
+            // A new template is at version 1, which is also its default.
+            return { arn: arn("ec2", `launch-template/lt-${id}`), latestVersion: 1, defaultVersion: 1 };
+        case "aws:autoscaling/group:Group": {
+            const group = (inputs.name as string) ?? `${name}-${id.slice(0, 7)}`;
+            return { name: group, arn: arn("autoscaling", `autoScalingGroup:${id}:autoScalingGroupName/${group}`) };
+        }
         case "aws:iam/user:User":
             // Named as Pulumi's auto-naming names it (see newResource).
             return { arn: `arn:aws:iam::${ACCOUNT}:user${inputs.path ?? "/"}${inputs.name ?? `${name}-${id.slice(0, 7)}`}` };
@@ -189,11 +206,13 @@ type RegisterRequest = {
     getType(): string; getName(): string; getProvider(): string; getParent(): string; getCustom(): boolean; getProtect(): boolean;
     getRetainondelete(): boolean;
     getReplaceonchangesList(): string[];
+    getAliasesList(): { getUrn(): string; getSpec(): AliasSpec | undefined }[];
     getDeletebeforereplace(): boolean;
     getPropertydependenciesMap(): { forEach(f: (value: { getUrnsList(): string[] }, key: string) => void): void };
     getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined; getDependenciesList(): string[]; getIgnorechangesList(): string[];
     getObject(): Parameters<typeof deserializeProperties>[0];
 };
+type AliasSpec = { getName(): string; getType(): string; getParenturn(): string; getNoparent(): boolean };
 type Callback = (err: unknown, response?: { getUrn(): string; getId(): string }) => void;
 
 /** Dotted paths of the values that were marked secret in a serialized input object. */
@@ -255,11 +274,12 @@ export async function installMocks(stack: string, preview = false): Promise<void
     // The mock monitor qualifies a type with its parent's own type only; the engine qualifies it with
     // the parent's whole chain (pulumi/pulumi pkg/resource/deploy/deployment.go generateURN:
     // parent.QualifiedType()), so a resource moved under another grandparent gets a new URN.
-    monitor.newUrn = (parent, type, name) => {
+    const engineUrn = (parent: string, type: string, name: string) => {
         const parentType = parent ? parent.split("::")[2] : "";
         const qualified = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
         return `urn:pulumi:${[stack, "tracardi", qualified, name].join("::")}`;
     };
+    monitor.newUrn = engineUrn;
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, callback) => register(req, (err, response) => {
         if (!err && response) {
@@ -276,6 +296,14 @@ export async function installMocks(stack: string, preview = false): Promise<void
                 retainOnDelete: req.getRetainondelete(),
                 dependsOn: req.getDependenciesList(),
                 replaceOnChanges: req.getReplaceonchangesList(),
+                aliases: req.getAliasesList().map((alias) => {
+                    const spec = alias.getSpec();
+                    if (!spec) {
+                        return alias.getUrn();
+                    }
+                    const parent = spec.getNoparent() ? "" : spec.getParenturn() || req.getParent();
+                    return engineUrn(parent, spec.getType() || req.getType(), spec.getName() || req.getName());
+                }),
                 deleteBeforeReplace: req.getDeletebeforereplace(),
                 propertyDependencies: propertyDependencies(req),
                 ignoreChanges: req.getIgnorechangesList(),

@@ -6,7 +6,7 @@ describe("Kubernetes objects against the Kubernetes OpenAPI schema", () => {
     it("rejects an object that breaks the schema (the check can fail)", () => {
         assert.throws(() => validateKubernetesObject({
             urn: "u", id: "i", type: "kubernetes:core/v1:Service", name: "broken", custom: true, protect: false,
-            retainOnDelete: false, dependsOn: [], propertyDependencies: {}, replaceOnChanges: [], deleteBeforeReplace: false, ignoreChanges: [], provider: "", secretInputs: [],
+            retainOnDelete: false, dependsOn: [], propertyDependencies: {}, replaceOnChanges: [], deleteBeforeReplace: false, aliases: [], ignoreChanges: [], provider: "", secretInputs: [],
             inputs: { apiVersion: "v1", kind: "Service", metadata: { name: "x" }, spec: { ports: [{ port: "eighty" }] } },
         }), /broken.*port/);
     });

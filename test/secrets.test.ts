@@ -40,7 +40,7 @@ describe("secrets", () => {
     it("the detector finds a secret passed in plain text (the check can fail)", () => {
         const leaked: RecordedResource = {
             urn: "u", id: "i", type: "kubernetes:core/v1:ConfigMap", name: "leak", custom: true, protect: false, retainOnDelete: false,
-            dependsOn: [], propertyDependencies: {}, replaceOnChanges: [], deleteBeforeReplace: false, ignoreChanges: [], provider: "", secretInputs: [], inputs: { data: { token: `${GENERATED}abc` } },
+            dependsOn: [], propertyDependencies: {}, replaceOnChanges: [], deleteBeforeReplace: false, aliases: [], ignoreChanges: [], provider: "", secretInputs: [], inputs: { data: { token: `${GENERATED}abc` } },
         };
         assert.deepStrictEqual(plainSecrets([leaked], [GENERATED]), ["leak.data.token"]);
     });

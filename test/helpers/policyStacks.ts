@@ -25,7 +25,7 @@ export function resource(type: string, name: string, inputs: Record<string, unkn
     const { id } = mocks.newResource({ type, name, inputs, custom: true, provider: "" }) as { id: string };
     return {
         urn: urnOf(type, name), id, type, name, custom: true, provider: "", protect: options.protect ?? false, retainOnDelete: false,
-        dependsOn: (options.dependsOn ?? []).map((d) => d.urn), ignoreChanges: [], propertyDependencies: {}, replaceOnChanges: [], deleteBeforeReplace: false, inputs, secretInputs: [],
+        dependsOn: (options.dependsOn ?? []).map((d) => d.urn), ignoreChanges: [], propertyDependencies: {}, replaceOnChanges: [], deleteBeforeReplace: false, aliases: [], inputs, secretInputs: [],
     };
 }
 

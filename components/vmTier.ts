@@ -1,0 +1,249 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { managedPolicy, serviceTrustPolicy } from "../lib/iam";
+import { instanceCapacity, SUPPORTED_INSTANCE_TYPES } from "../lib/instanceTypes";
+import { named } from "../lib/tags";
+import type { TierName } from "../lib/tiers";
+
+export interface VmTierArgs {
+    /** "public-api" | "internal-api" | "api" | "gui" (TierName from lib/tiers.ts) */
+    tier: TierName;
+    instanceType: string;
+    /** Servers; also the minimum in service during a refresh, see minHealthyPercentage. */
+    size: number;
+    /** Private application subnets, one per zone: the group spreads over all. */
+    subnetIds: pulumi.Input<string>[];
+    /** The tier's server security group, created outside compute (the data stores and the edge admit it). */
+    securityGroupId: pulumi.Input<string>;
+    /** Rendered user data (plain text; the component base64-encodes it). Never holds a secret value. */
+    userData: pulumi.Input<string>;
+    /** The Secrets Manager secret the servers read at every service start: the role may read exactly this one. */
+    secretArn: pulumi.Input<string>;
+    /** KMS key of that secret, if not the AWS managed one. @default none */
+    secretKeyArn?: pulumi.Input<string>;
+    /** CloudWatch Logs group the containers log to: the role may write exactly there. */
+    logGroupArn: pulumi.Input<string>;
+    /** Seconds a new server may take before load-balancer health checks count (Tracardi's start-up retries its databases). @default 600 */
+    healthCheckGraceSeconds?: number;
+    /** Percentage of `size` that stays in service during an instance refresh: the production guide's minimum. */
+    minHealthyPercentage: number;
+    /** Root volume. @default 30 */
+    rootVolumeGiB?: number;
+    tags: Record<string, string>;
+}
+
+export const DEFAULT_HEALTH_CHECK_GRACE_SECONDS = 600;
+export const DEFAULT_ROOT_VOLUME_GIB = 30;
+/** The AL2023 AMIs' root snapshot: a smaller root volume fails at launch. */
+export const MIN_ROOT_VOLUME_GIB = 8;
+/** EC2 takes at most 16 KB of user data, counted before base64. */
+export const MAX_USER_DATA_BYTES = 16384;
+/** Tag every resource of a VM tier carries, and its servers from launch. */
+export const TIER_TAG = "tracardi:tier";
+/**
+ * The namespace the CloudWatch agent reports memory and disk in (its default). The role may put
+ * metrics there only: the user-data renderer must keep the agent on it.
+ */
+export const CLOUDWATCH_AGENT_NAMESPACE = "CWAgent";
+
+/** SSM public parameter holding the current Amazon Linux 2023 AMI for the type's architecture. */
+export function amiParameterName(instanceType: string): string {
+    const arm64 = instanceCapacity(instanceType)?.arm64 ?? false;
+    return `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${arm64 ? "arm64" : "x86_64"}`;
+}
+
+function argsError(propertyPath: string, reason: string): Error {
+    return new pulumi.InputPropertyError({ propertyPath, reason: `${propertyPath} ${reason}` });
+}
+
+const isInteger = (value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): boolean =>
+    typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
+
+/** Refuses arguments AWS would only refuse at apply time, or not at all. */
+export function checkVmTierArgs(args: VmTierArgs): void {
+    if (!isInteger(args.size, 1)) {
+        throw argsError("size", `must be a whole number of servers, at least 1 (given ${args.size}; allowed: integers >= 1)`);
+    }
+    if (!isInteger(args.minHealthyPercentage, 0, 100)) {
+        throw argsError("minHealthyPercentage",
+            `is a percentage of size that stays in service during an instance refresh (given ${args.minHealthyPercentage}; allowed: integers 0 to 100)`);
+    }
+    if (!instanceCapacity(args.instanceType)) {
+        throw argsError("instanceType", `is not a type this program knows (given "${args.instanceType}"; allowed: ${SUPPORTED_INSTANCE_TYPES})`);
+    }
+    if (args.subnetIds.length === 0) {
+        throw argsError("subnetIds", "is empty: the group needs the application subnet of at least one zone (allowed: one subnet per zone)");
+    }
+    if (args.healthCheckGraceSeconds !== undefined && !isInteger(args.healthCheckGraceSeconds, 0)) {
+        throw argsError("healthCheckGraceSeconds", `must be whole seconds (given ${args.healthCheckGraceSeconds}; allowed: integers >= 0)`);
+    }
+    if (args.rootVolumeGiB !== undefined && !isInteger(args.rootVolumeGiB, MIN_ROOT_VOLUME_GIB, 16384)) {
+        throw argsError("rootVolumeGiB",
+            `must hold the AMI's ${MIN_ROOT_VOLUME_GIB} GiB snapshot and fit gp3 (given ${args.rootVolumeGiB}; allowed: integers ${MIN_ROOT_VOLUME_GIB} to 16384)`);
+    }
+}
+
+/** User data as the launch template takes it, refused when EC2 would refuse it. */
+export function encodeUserData(text: string): string {
+    const bytes = Buffer.byteLength(text, "utf8");
+    if (bytes > MAX_USER_DATA_BYTES) {
+        throw new Error(`user data of a VM tier is ${bytes} bytes; EC2 accepts at most ${MAX_USER_DATA_BYTES} before base64`);
+    }
+    return Buffer.from(text, "utf8").toString("base64");
+}
+
+export interface ServerPolicyInputs {
+    secretArn: string;
+    secretKeyArn?: string;
+    logGroupArn: string;
+    region: string;
+}
+
+/**
+ * What the servers may do beyond Systems Manager: read one secret (through Secrets Manager only,
+ * when it has a key of its own), write to one log group, and report the agent's metrics in its
+ * namespace. Used instead of CloudWatchAgentServerPolicy, which allows writing to (and creating)
+ * every log group in the account.
+ */
+export function serverPolicy(inputs: ServerPolicyInputs): Record<string, unknown> {
+    // The provider's log group ARN has no ":*"; accept one given with it. Streams are ARN + ":log-stream:NAME".
+    const logGroupArn = inputs.logGroupArn.replace(/:\*$/, "");
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "ReadTheStackSecret", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: inputs.secretArn },
+            ...(inputs.secretKeyArn ? [{
+                Sid: "DecryptTheStackSecret",
+                Effect: "Allow",
+                Action: "kms:Decrypt",
+                Resource: inputs.secretKeyArn,
+                Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${inputs.region}.amazonaws.com` } },
+            }] : []),
+            {
+                Sid: "WriteTheTierLogs",
+                Effect: "Allow",
+                Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                Resource: [logGroupArn, `${logGroupArn}:*`],
+            },
+            {
+                // PutMetricData has no resource ARNs; the namespace condition is its only bound.
+                Sid: "ReportAgentMetrics",
+                Effect: "Allow",
+                Action: "cloudwatch:PutMetricData",
+                Resource: "*",
+                Condition: { StringEquals: { "cloudwatch:namespace": CLOUDWATCH_AGENT_NAMESPACE } },
+            },
+            // The agent's dimensions (Auto Scaling group name, volume ids); neither action has resource ARNs.
+            { Sid: "DescribeForAgentDimensions", Effect: "Allow", Action: ["ec2:DescribeTags", "ec2:DescribeVolumes"], Resource: "*" },
+        ],
+    };
+}
+
+/**
+ * One tier's servers on EC2 without Kubernetes: an Auto Scaling group over every zone's application
+ * subnet, on a launch template with the current Amazon Linux 2023 AMI, IMDSv2 only, an encrypted
+ * root volume, no public address and no SSH key (Session Manager gives operators a shell), and an
+ * instance role that reads exactly the stack's secret and writes exactly the tier's log group.
+ *
+ * Load balancers attach from outside (the edge, with aws.autoscaling.Attachment): the group sets no
+ * targetGroupArns. That attribute is Optional+Computed in the provider
+ * (terraform-provider-aws internal/service/autoscaling/group.go), so leaving it unset shows no drift
+ * when attachments add target groups, and no ignoreChanges is needed; setting it here as well would
+ * make the group and the attachments fight over the same target groups.
+ */
+export class VmTier extends pulumi.ComponentResource {
+    readonly autoScalingGroupName: pulumi.Output<string>;
+    readonly roleArn: pulumi.Output<string>;
+
+    constructor(name: string, args: VmTierArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("tracardi:vm:Tier", name, {}, opts);
+        checkVmTierArgs(args);
+        const parent = { parent: this };
+        const tags = { ...args.tags, [TIER_TAG]: args.tier };
+        const grace = args.healthCheckGraceSeconds ?? DEFAULT_HEALTH_CHECK_GRACE_SECONDS;
+        const partition = aws.getPartitionOutput({}, parent).partition;
+        const region = aws.getRegionOutput({}, parent).region;
+
+        const role = new aws.iam.Role(`${name}-servers`, {
+            description: `Servers of the ${args.tier} tier`,
+            assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com"),
+            // Session Manager (no SSH, no key pair) is how operators get a shell.
+            managedPolicyArns: [partition.apply((p) => managedPolicy(p, "AmazonSSMManagedInstanceCore"))],
+            tags,
+        }, parent);
+        this.roleArn = role.arn;
+        new aws.iam.RolePolicy(`${name}-servers`, {
+            role: role.id,
+            policy: pulumi.all([args.secretArn, args.secretKeyArn, args.logGroupArn, region]).apply(([secretArn, secretKeyArn, logGroupArn, r]) =>
+                JSON.stringify(serverPolicy({ secretArn, secretKeyArn, logGroupArn, region: r }))),
+        }, parent);
+        const profile = new aws.iam.InstanceProfile(`${name}-servers`, { role: role.name, tags }, parent);
+
+        // Resolved at deploy time into a plain AMI id, not "resolve:ssm:" in the template: auto
+        // rollback refuses templates whose ImageId is an SSM parameter (API_RefreshPreferences,
+        // AutoRollback). insecureValue: `value` is always marked secret, and an AMI id is public.
+        // A newer AMI makes a new template version, and so an instance refresh, on the next `up`.
+        const imageId = aws.ssm.getParameterOutput({ name: amiParameterName(args.instanceType) }, parent).insecureValue;
+
+        const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-lt`, {
+            description: `Servers of the ${args.tier} tier`,
+            imageId,
+            instanceType: args.instanceType,
+            iamInstanceProfile: { arn: profile.arn },
+            // Hop limit 1: containers cannot reach the instance credentials; the host fetches the secrets.
+            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+            blockDeviceMappings: [{
+                deviceName: "/dev/xvda",
+                ebs: {
+                    volumeSize: args.rootVolumeGiB ?? DEFAULT_ROOT_VOLUME_GIB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true",
+                },
+            }],
+            // No public address and no key pair: the servers sit in private subnets behind NAT.
+            networkInterfaces: [{
+                deviceIndex: 0, associatePublicIpAddress: "false", securityGroups: [args.securityGroupId], deleteOnTermination: "true",
+            }],
+            userData: pulumi.output(args.userData).apply(encodeUserData),
+            tagSpecifications: [
+                { resourceType: "instance", tags: named(tags, name) },
+                { resourceType: "volume", tags: named(tags, name) },
+            ],
+            updateDefaultVersion: true,
+            tags: named(tags, name),
+        }, parent);
+
+        const group = new aws.autoscaling.Group(`${name}-asg`, {
+            vpcZoneIdentifiers: args.subnetIds,
+            // One spare above the size, for replacing a server without going below it.
+            minSize: args.size,
+            desiredCapacity: args.size,
+            maxSize: args.size + 1,
+            healthCheckType: "ELB",
+            healthCheckGracePeriod: grace,
+            // AWS recommends setting it in all cases; refreshes wait for it after each new server
+            // goes InService (API_RefreshPreferences, InstanceWarmup).
+            defaultInstanceWarmup: grace,
+            // A numbered version, never $Latest/$Default: a refresh starts only on a version change,
+            // and rollback needs one (API_RefreshPreferences, AutoRollback).
+            launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
+            instanceRefresh: {
+                strategy: "Rolling",
+                preferences: {
+                    minHealthyPercentage: args.minHealthyPercentage,
+                    // Equal to the grace period, so the next server is replaced only once the last
+                    // one's load-balancer health checks count.
+                    instanceWarmup: String(grace),
+                    // The provider sends the template as DesiredConfiguration when this is set, which
+                    // AWS requires for rollback (group.go expandStartInstanceRefreshInput).
+                    autoRollback: true,
+                    skipMatching: true,
+                    scaleInProtectedInstances: "Refresh",
+                    standbyInstances: "Terminate",
+                },
+            },
+            tags: Object.entries(named(tags, name)).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
+        }, parent);
+        this.autoScalingGroupName = group.name;
+
+        this.registerOutputs({ autoScalingGroupName: this.autoScalingGroupName, roleArn: this.roleArn });
+    }
+}
