@@ -361,10 +361,13 @@ export class Edge extends pulumi.ComponentResource {
             }
         }
         const { serving } = tier;
-        const serverPorts = [
+        // One rule a port: AWS refuses a second identical rule, as when the health check uses the serving port.
+        const serverPorts: [suffix: string, port: number, why: string][] = [
             ["", serving.port, `port ${serving.port}, which serves the requests they forward`],
-            ["-health", serving.healthCheck.port, `health check port ${serving.healthCheck.port}, which tells them which servers serve`],
-        ] as const;
+            ...(serving.healthCheck.port === serving.port ? [] : [
+                ["-health", serving.healthCheck.port, `health check port ${serving.healthCheck.port}, which tells them which servers serve`],
+            ] as [string, number, string][]),
+        ];
         for (const [suffix, port, why] of serverPorts) {
             new aws.vpc.SecurityGroupEgressRule(`${prefix}-lb-to-servers${suffix}`, {
                 securityGroupId: lbGroup.id,

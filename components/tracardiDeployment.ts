@@ -7,13 +7,14 @@ import { planSubnets } from "../lib/subnets";
 import { RELEASES } from "../lib/releases";
 import { searchConnection } from "../lib/search";
 import { baseTags } from "../lib/tags";
-import { planTiers, TierName, TierPlan } from "../lib/tiers";
-import type { DataEndpoints } from "../lib/tracardiEnv";
+import { planTiers, TierName, TierPlan, TierServing } from "../lib/tiers";
+import type { DataEndpoints, TracardiSettings } from "../lib/tracardiEnv";
 import type { StackSpec } from "../stacks/schema";
 import type { SecretName } from "../stacks/secrets";
 import { Edge } from "./edge";
 import { serverSecurityGroup } from "./serverSecurityGroup";
 import { DatabaseVersion } from "./databaseVersion";
+import { VmCompute, vmTierServing } from "./vmCompute";
 import { EksCluster } from "./eksCluster";
 import { ExternalSearch } from "./externalSearch";
 import { Mysql } from "./mysql";
@@ -32,15 +33,35 @@ export interface TracardiDeploymentArgs {
     givenSecrets: Partial<Record<SecretName, pulumi.Output<string>>>;
 }
 
+/** What compute gives the edge per tier, whichever runs the servers. */
+interface TierServers {
+    serving: TierServing;
+    autoScalingGroupName: pulumi.Output<string>;
+}
+
+/** What both computes build on: made before compute is chosen. */
+interface Shared {
+    name: string;
+    spec: StackSpec;
+    tags: Record<string, string>;
+    data: pulumi.Output<DataEndpoints>;
+    settings: TracardiSettings;
+    serverGroups: Record<TierName, aws.ec2.SecurityGroup>;
+    database: DatabaseVersion;
+}
+
 /** One customer's Tracardi: the root every other resource of the stack hangs from. */
 export class TracardiDeployment extends pulumi.ComponentResource {
     readonly network: Network;
-    readonly eks: EksCluster;
     readonly tiers: TierPlan[];
-    readonly nodeGroups: Partial<Record<TierName, NodeGroup>>;
     readonly secrets: StackSecrets;
-    readonly workloads: TracardiWorkloads;
     readonly edge: Edge;
+    /** EKS compute only. */
+    readonly eks?: EksCluster;
+    readonly nodeGroups: Partial<Record<TierName, NodeGroup>> = {};
+    readonly workloads?: TracardiWorkloads;
+    /** VM compute only. */
+    readonly vm?: VmCompute;
 
     constructor(name: string, args: TracardiDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracardi:index:Deployment", name, {}, opts);
@@ -64,18 +85,6 @@ export class TracardiDeployment extends pulumi.ComponentResource {
         }, parent);
         const { vpcId, subnetIds } = this.network;
 
-        this.eks = new EksCluster(`${name}-eks`, {
-            clusterName: names.clusterName,
-            version: spec.kubernetes.version,
-            vpcId,
-            subnetIds: subnetIds.app,
-            // The endpoint takes IPv4 ranges only; operators on IPv6 reach it through the VPC.
-            publicAccessCidrs: spec.trustedCidrs.filter((cidr) => !isIpv6Cidr(cidr)),
-            systemNodes: { instanceType: spec.kubernetes.systemInstanceType, size: spec.kubernetes.systemNodes },
-            adminRoleArns: spec.kubernetes.adminRoleArns,
-            tags,
-        }, parent);
-
         // Each tier's servers have a security group made here, outside compute: the data stores and
         // the edge admit the tier by it, whatever runs the servers. It used to be the node group's
         // own child: the alias keeps the group (and every rule naming it) in place.
@@ -83,27 +92,7 @@ export class TracardiDeployment extends pulumi.ComponentResource {
             vpcId, servers: `${name}-${tier.name}`, tags,
         }, { parent: this, aliases: [{ parent: pulumi.createUrn(`${name}-${tier.name}`, "tracardi:eks:NodeGroup", this) }] })])) as
             Record<TierName, aws.ec2.SecurityGroup>;
-
-        this.nodeGroups = {};
-        for (const tier of this.tiers) {
-            this.nodeGroups[tier.name] = new NodeGroup(`${name}-${tier.name}`, {
-                securityGroupId: serverGroups[tier.name].id,
-                clusterName: this.eks.clusterName,
-                version: this.eks.version,
-                nodeRoleArn: this.eks.nodeRoleArn,
-                vpcId,
-                subnetIds: subnetIds.app,
-                instanceType: tier.instanceType,
-                // One server per instance: every API instance on a server of its own.
-                size: tier.instances,
-                labels: { [TIER_LABEL]: tier.name },
-                taint: { key: TIER_LABEL, value: tier.name },
-                clusterSecurityGroupId: this.eks.clusterSecurityGroupId,
-                tags,
-            }, parent);
-        }
-        const apiTiers = this.tiers.filter((t) => t.kind === "api");
-        const apiSecurityGroups = apiTiers.map((t) => this.nodeGroups[t.name]!.securityGroupId);
+        const apiSecurityGroups = this.tiers.filter((t) => t.kind === "api").map((t) => serverGroups[t.name].id);
 
         this.secrets = new StackSecrets(`${name}-secrets`, { given: args.givenSecrets }, parent);
 
@@ -134,55 +123,33 @@ export class TracardiDeployment extends pulumi.ComponentResource {
             redis: { host: redisHost, port: redis.port },
             mysql: mysql && mysqlHost ? { host: mysqlHost, port: mysql.port, username: mysql.username, database: mysql.database } : undefined,
         }));
-
-        // Search is built after the workloads (it lives in their namespace), yet the API needs it
-        // at start-up: the API's Deployments wait on a promise of the cluster, kept below.
-        let searchBuilt: (ready: pulumi.Resource) => void = () => undefined;
-        const searchReady = spec.elasticsearch.provider === "eck" ? new Promise<pulumi.Resource>((resolve) => (searchBuilt = resolve)) : undefined;
-        this.workloads = new TracardiWorkloads(`${name}-app`, {
-            provider: this.eks.provider,
-            namespace: names.namespace,
-            release,
-            tiers: this.tiers,
-            data,
-            secrets: this.secrets.values,
-            adminEmail: spec.adminEmail,
+        const shared: Shared = {
+            name, spec, tags, data, serverGroups, database,
             settings: { queryTimeoutSeconds: spec.elasticsearch.queryTimeoutSeconds, destinations: spec.destinations },
-            loadBalancerCidrs: planSubnets(spec.network.cidr, spec.network.availabilityZones).filter((s) => s.tier === "public").map((s) => s.cidr),
-            dependsOn: [...Object.values(this.nodeGroups), ...this.eks.addons, database],
-            searchReady,
-        }, parent);
+        };
 
-        // Search lives in the workloads' namespace, whose pods mount its CA and password Secrets,
-        // so it follows the namespace; the API's pods follow the cluster once it is green.
-        if (spec.elasticsearch.provider === "eck") {
-            const search = new EckSearchCluster(`${name}-search`, {
-                provider: this.eks.provider,
-                namespace: this.workloads.namespace,
-                clusterName: this.eks.clusterName,
-                kubernetesVersion: this.eks.version,
-                nodeRoleArn: this.eks.nodeRoleArn,
-                clusterSecurityGroupId: this.eks.clusterSecurityGroupId,
-                vpcId,
-                subnetIds: subnetIds.data,
-                s3EndpointId: this.network.s3EndpointId,
-                version: spec.elasticsearch.version,
-                nodes: spec.elasticsearch.nodes,
-                instanceType: spec.elasticsearch.instanceType,
-                volumeGiB: spec.elasticsearch.volumeGiB,
-                snapshotReaderArns: spec.elasticsearch.snapshotReaderArns,
-                clients: [...apiTiers.map((t) => t.name), ...release.workers.map((w) => w.name)],
-                dependsOn: this.eks.addons,
-                tags,
-            }, parent);
-            searchBuilt(search.ready);
+        // The one place compute is chosen. Both give the edge the same contract per tier.
+        let servers: Partial<Record<TierName, TierServers>>;
+        if (spec.compute === "eks") {
+            const eks = this.eksCompute(shared, args);
+            [this.eks, this.nodeGroups, this.workloads, servers] = [eks.cluster, eks.nodeGroups, eks.workloads, eks.servers];
         } else {
-            new ExternalSearch(`${name}-search`, {
-                provider: this.eks.provider,
-                namespace: this.workloads.namespace,
-                password: args.givenSecrets.elasticsearchPassword!,
-                ca: args.givenSecrets.elasticsearchCa,
-            }, parent);
+            this.vm = new VmCompute(`${name}-vm`, {
+                tiers: this.tiers,
+                release,
+                data,
+                settings: shared.settings,
+                secrets: this.secrets.values,
+                search: { password: args.givenSecrets.elasticsearchPassword!, ca: args.givenSecrets.elasticsearchCa },
+                adminEmail: spec.adminEmail,
+                subnetIds: subnetIds.app,
+                securityGroupIds: Object.fromEntries(this.tiers.map((t) => [t.name, serverGroups[t.name].id])),
+                tags,
+            }, { parent: this, dependsOn: [database] });
+            const vm = this.vm;
+            servers = Object.fromEntries(this.tiers.map((tier) => [tier.name, {
+                serving: vmTierServing(tier), autoScalingGroupName: vm.tiers[tier.name]!.autoScalingGroupName,
+            }]));
         }
 
         this.edge = new Edge(`${name}-edge`, {
@@ -191,9 +158,8 @@ export class TracardiDeployment extends pulumi.ComponentResource {
             tiers: this.tiers.map((tier) => ({
                 name: tier.name,
                 host: tier.host,
-                serving: eksTierServing(tier.name),
-                autoScalingGroupName: this.nodeGroups[tier.name]!.autoScalingGroupName,
-                serverSecurityGroupId: this.nodeGroups[tier.name]!.securityGroupId,
+                ...servers[tier.name]!,
+                serverSecurityGroupId: serverGroups[tier.name].id,
                 exposure: tier.exposure,
             })),
             perCluster: spec.loadBalancers.perCluster,
@@ -209,6 +175,104 @@ export class TracardiDeployment extends pulumi.ComponentResource {
             tags,
         }, parent);
 
-        this.registerOutputs({ vpcId, clusterName: this.eks.clusterName, urls: this.edge.urls });
+        this.registerOutputs({ vpcId, clusterName: this.eks?.clusterName, urls: this.edge.urls });
+    }
+
+    /** Tracardi on EKS: the cluster, a node group per tier, the workloads and search (ECK or external). */
+    private eksCompute(shared: Shared, args: TracardiDeploymentArgs): {
+        cluster: EksCluster; nodeGroups: Partial<Record<TierName, NodeGroup>>; workloads: TracardiWorkloads; servers: Partial<Record<TierName, TierServers>>;
+    } {
+        const { name, spec, tags, data, serverGroups, database } = shared;
+        const parent = { parent: this };
+        const names = stackNames(args.stack);
+        const release = RELEASES[spec.version];
+        const { vpcId, subnetIds } = this.network;
+
+        const cluster = new EksCluster(`${name}-eks`, {
+            clusterName: names.clusterName,
+            version: spec.kubernetes.version,
+            vpcId,
+            subnetIds: subnetIds.app,
+            // The endpoint takes IPv4 ranges only; operators on IPv6 reach it through the VPC.
+            publicAccessCidrs: spec.trustedCidrs.filter((cidr) => !isIpv6Cidr(cidr)),
+            systemNodes: { instanceType: spec.kubernetes.systemInstanceType, size: spec.kubernetes.systemNodes },
+            adminRoleArns: spec.kubernetes.adminRoleArns,
+            tags,
+        }, parent);
+
+        const nodeGroups: Partial<Record<TierName, NodeGroup>> = {};
+        for (const tier of this.tiers) {
+            nodeGroups[tier.name] = new NodeGroup(`${name}-${tier.name}`, {
+                securityGroupId: serverGroups[tier.name].id,
+                clusterName: cluster.clusterName,
+                version: cluster.version,
+                nodeRoleArn: cluster.nodeRoleArn,
+                vpcId,
+                subnetIds: subnetIds.app,
+                instanceType: tier.instanceType,
+                // One server per instance: every API instance on a server of its own.
+                size: tier.instances,
+                labels: { [TIER_LABEL]: tier.name },
+                taint: { key: TIER_LABEL, value: tier.name },
+                clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+                tags,
+            }, parent);
+        }
+        const apiTiers = this.tiers.filter((t) => t.kind === "api");
+
+        // Search is built after the workloads (it lives in their namespace), yet the API needs it
+        // at start-up: the API's Deployments wait on a promise of the cluster, kept below.
+        let searchBuilt: (ready: pulumi.Resource) => void = () => undefined;
+        const searchReady = spec.elasticsearch.provider === "eck" ? new Promise<pulumi.Resource>((resolve) => (searchBuilt = resolve)) : undefined;
+        const workloads = new TracardiWorkloads(`${name}-app`, {
+            provider: cluster.provider,
+            namespace: names.namespace,
+            release,
+            tiers: this.tiers,
+            data,
+            secrets: this.secrets.values,
+            adminEmail: spec.adminEmail,
+            settings: shared.settings,
+            loadBalancerCidrs: planSubnets(spec.network.cidr, spec.network.availabilityZones).filter((s) => s.tier === "public").map((s) => s.cidr),
+            dependsOn: [...Object.values(nodeGroups), ...cluster.addons, database],
+            searchReady,
+        }, parent);
+
+        // Search lives in the workloads' namespace, whose pods mount its CA and password Secrets,
+        // so it follows the namespace; the API's pods follow the cluster once it is green.
+        if (spec.elasticsearch.provider === "eck") {
+            const search = new EckSearchCluster(`${name}-search`, {
+                provider: cluster.provider,
+                namespace: workloads.namespace,
+                clusterName: cluster.clusterName,
+                kubernetesVersion: cluster.version,
+                nodeRoleArn: cluster.nodeRoleArn,
+                clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+                vpcId,
+                subnetIds: subnetIds.data,
+                s3EndpointId: this.network.s3EndpointId,
+                version: spec.elasticsearch.version,
+                nodes: spec.elasticsearch.nodes,
+                instanceType: spec.elasticsearch.instanceType,
+                volumeGiB: spec.elasticsearch.volumeGiB,
+                snapshotReaderArns: spec.elasticsearch.snapshotReaderArns,
+                clients: [...apiTiers.map((t) => t.name), ...release.workers.map((w) => w.name)],
+                dependsOn: cluster.addons,
+                tags,
+            }, parent);
+            searchBuilt(search.ready);
+        } else {
+            new ExternalSearch(`${name}-search`, {
+                provider: cluster.provider,
+                namespace: workloads.namespace,
+                password: args.givenSecrets.elasticsearchPassword!,
+                ca: args.givenSecrets.elasticsearchCa,
+            }, parent);
+        }
+
+        const servers = Object.fromEntries(this.tiers.map((tier) => [tier.name, {
+            serving: eksTierServing(tier.name), autoScalingGroupName: nodeGroups[tier.name]!.autoScalingGroupName,
+        }]));
+        return { cluster, nodeGroups, workloads, servers };
     }
 }

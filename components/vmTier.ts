@@ -1,3 +1,4 @@
+import * as zlib from "zlib";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { managedPolicy, serviceTrustPolicy } from "../lib/iam";
@@ -27,6 +28,11 @@ export interface VmTierArgs {
     healthCheckGraceSeconds?: number;
     /** Percentage of `size` that stays in service during an instance refresh: the production guide's minimum. */
     minHealthyPercentage: number;
+    /**
+     * Percentage of `size` that may be in service or launching during a refresh (100 to 200, at most
+     * 100 above the minimum): above 100, new servers start before old ones stop. @default AWS's 100
+     */
+    maxHealthyPercentage?: number;
     /** Root volume. @default 30 */
     rootVolumeGiB?: number;
     tags: Record<string, string>;
@@ -68,6 +74,11 @@ export function checkVmTierArgs(args: VmTierArgs): void {
         throw argsError("minHealthyPercentage",
             `is a percentage of size that stays in service during an instance refresh (given ${args.minHealthyPercentage}; allowed: integers 0 to 100)`);
     }
+    if (args.maxHealthyPercentage !== undefined && (!isInteger(args.maxHealthyPercentage, 100, 200) ||
+        args.maxHealthyPercentage - args.minHealthyPercentage > 100)) {
+        throw argsError("maxHealthyPercentage", `bounds what a refresh may run at once (given ${args.maxHealthyPercentage}; ` +
+            "allowed: integers 100 to 200, at most 100 above minHealthyPercentage)");
+    }
     if (!instanceCapacity(args.instanceType)) {
         throw argsError("instanceType", `is not a type this program knows (given "${args.instanceType}"; allowed: ${SUPPORTED_INSTANCE_TYPES})`);
     }
@@ -85,11 +96,14 @@ export function checkVmTierArgs(args: VmTierArgs): void {
 
 /** User data as the launch template takes it, refused when EC2 would refuse it. */
 export function encodeUserData(text: string): string {
-    const bytes = Buffer.byteLength(text, "utf8");
-    if (bytes > MAX_USER_DATA_BYTES) {
-        throw new Error(`user data of a VM tier is ${bytes} bytes; EC2 accepts at most ${MAX_USER_DATA_BYTES} before base64`);
+    // Gzipped: cloud-init unpacks gzip user data itself, and a server's units, scripts and plain
+    // environments pass 16 KB as text (a GUI-facing API server with its workers and the install).
+    // Node's gzip writes no timestamp, so the same text gives the same bytes and no needless refresh.
+    const gzipped = zlib.gzipSync(Buffer.from(text, "utf8"), { level: 9 });
+    if (gzipped.length > MAX_USER_DATA_BYTES) {
+        throw new Error(`user data of a VM tier is ${gzipped.length} bytes gzipped; EC2 accepts at most ${MAX_USER_DATA_BYTES} before base64`);
     }
-    return Buffer.from(text, "utf8").toString("base64");
+    return gzipped.toString("base64");
 }
 
 export interface ServerPolicyInputs {
@@ -229,6 +243,7 @@ export class VmTier extends pulumi.ComponentResource {
                 strategy: "Rolling",
                 preferences: {
                     minHealthyPercentage: args.minHealthyPercentage,
+                    maxHealthyPercentage: args.maxHealthyPercentage,
                     // Equal to the grace period, so the next server is replaced only once the last
                     // one's load-balancer health checks count.
                     instanceWarmup: String(grace),

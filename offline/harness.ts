@@ -28,21 +28,46 @@ function resolve<T>(output: pulumi.Output<T>): Promise<T> {
  * Builds a stack under mocks from configuration as the Pulumi CLI passes it, through the same
  * path as index.ts, and returns every resource it registered.
  */
+/**
+ * Runs a build, failing with the first error thrown inside an apply: under mocks such an error only
+ * rejects a promise nobody awaits (the resources behind it are silently missing), where the engine
+ * fails the whole `pulumi up`.
+ */
+async function failingOnApplyErrors<T>(build: () => Promise<T>): Promise<T> {
+    const errors: unknown[] = [];
+    const record = (err: unknown) => errors.push(err);
+    process.on("unhandledRejection", record);
+    try {
+        const result = await build();
+        await waitForRPCs();
+        // Rejections are reported after the microtasks that produced them.
+        await new Promise((done) => setImmediate(done));
+        if (errors.length > 0) {
+            throw errors[0];
+        }
+        return result;
+    } finally {
+        process.off("unhandledRejection", record);
+    }
+}
+
 export async function planStack(config: RawConfig, stack: string): Promise<StackPlan> {
     clearRecordedResources();
     await installMocks(stack);
     pulumi.runtime.setAllConfig(config.values, config.secretKeys);
-    const { spec, outputs } = deploy(runtimeConfig(), stack);
-    const resolved: Record<string, unknown> = {};
-    const secretOutputs: string[] = [];
-    for (const [key, output] of Object.entries(outputs)) {
-        resolved[key] = await resolve(output);
-        if (await pulumi.isSecret(output)) {
-            secretOutputs.push(key);
+    return failingOnApplyErrors(async () => {
+        const { spec, outputs } = deploy(runtimeConfig(), stack);
+        const resolved: Record<string, unknown> = {};
+        const secretOutputs: string[] = [];
+        for (const [key, output] of Object.entries(outputs)) {
+            resolved[key] = await resolve(output);
+            if (await pulumi.isSecret(output)) {
+                secretOutputs.push(key);
+            }
         }
-    }
-    await waitForRPCs();
-    return { stack, spec, resources: recordedResources(), invokes: recordedInvokes(), outputs: resolved, secretOutputs };
+        await waitForRPCs();
+        return { stack, spec, resources: recordedResources(), invokes: recordedInvokes(), outputs: resolved, secretOutputs };
+    });
 }
 
 /**
@@ -52,8 +77,7 @@ export async function planStack(config: RawConfig, stack: string): Promise<Stack
 export async function recordResources<T>(build: () => T, stack = "test"): Promise<{ result: T; resources: RecordedResource[] }> {
     clearRecordedResources();
     await installMocks(stack);
-    const result = build();
-    await waitForRPCs();
+    const result = await failingOnApplyErrors(async () => build());
     return { result, resources: recordedResources() };
 }
 

@@ -24,9 +24,12 @@ export function deploy(config: RawConfig, stack = pulumi.getStack()): Deployed {
         outputs: {
             urls: pulumi.output(deployment.edge.urls),
             vpcId: deployment.network.vpcId,
-            clusterName: deployment.eks.clusterName,
-            namespace: deployment.workloads.namespace,
-            kubeconfig: deployment.eks.kubeconfig,
+            // EKS compute only.
+            ...(deployment.eks && deployment.workloads ? {
+                clusterName: deployment.eks.clusterName,
+                namespace: deployment.workloads.namespace,
+                kubeconfig: deployment.eks.kubeconfig,
+            } : {}),
             adminEmail: pulumi.output(spec.adminEmail),
             adminPassword: pulumi.secret(deployment.secrets.values.adminPassword),
         },

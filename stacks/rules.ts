@@ -116,6 +116,10 @@ export function crossFieldProblems(input: Plain): ConfigProblem[] {
         }
     }
     problems.push(...searchProviderProblems(provider, get, str));
+    if (str("compute") === "vm" && provider === "eck") {
+        problem("elasticsearch.provider", "is eck, which runs Elasticsearch on Kubernetes: compute vm has no Kubernetes, and Elasticsearch on " +
+            "EC2 servers is not built yet", "external (an Elastic Cloud deployment, or a cluster of your own), or compute eks");
+    }
 
     const upgradeFrom = str("upgradeFrom");
     const targetVersion = str("version");

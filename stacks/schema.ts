@@ -171,7 +171,8 @@ export const dnsSchema = z.strictObject({
 });
 
 export const PROFILES = ["production", "minimal"] as const;
-export const COMPUTE_MODES = ["eks"] as const;
+/** What runs Tracardi's servers: EKS (Kubernetes) or EC2 Auto Scaling groups of its own. */
+export const COMPUTE_MODES = ["eks", "vm"] as const;
 
 export const specSchema = z.strictObject({
     profile: z.enum(PROFILES),

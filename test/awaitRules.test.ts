@@ -5,7 +5,7 @@ import { ofType } from "../offline/query";
 import { SEARCH_AWAIT } from "../lib/elasticsearch";
 import { awaitVerdict, awaitVerdicts } from "../offline/awaitRules";
 import { checkScheduling } from "../offline/scheduling";
-import { planOf, STACK_FILES } from "./helpers/plans";
+import { EKS_STACK_FILES, planOf } from "./helpers/plans";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -18,7 +18,7 @@ const edited = (r: RecordedResource, edit: (inputs: Obj) => void): RecordedResou
 };
 
 describe("await rules: what `pulumi up` waits for, and what in the stack provides it", () => {
-    for (const file of STACK_FILES) {
+    for (const file of EKS_STACK_FILES) {
         it(`${file}: every Kubernetes object's awaited condition is provided by the stack`, async () => {
             const verdicts = verdictsOf(await planOf(file));
             assert.deepStrictEqual(verdicts.filter((v) => v.problem), []);

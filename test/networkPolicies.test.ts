@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { GUI_CAPABILITIES } from "../lib/manifests";
 import type { StackPlan } from "../offline/harness";
 import { ofType } from "../offline/query";
-import { planOf, STACK_FILES } from "./helpers/plans";
+import { EKS_STACK_FILES, planOf } from "./helpers/plans";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -28,7 +28,7 @@ function admitted(plan: StackPlan): string[][] {
 }
 
 describe("network policies: the workloads' namespace admits only what serves traffic", () => {
-    for (const file of STACK_FILES) {
+    for (const file of EKS_STACK_FILES) {
         it(`${file}: default deny, then each tier from its load balancers' subnets and the GUI-facing API from the install job`, async () => {
             const plan = await planOf(file);
             const deny = policies(plan).find((p) => p.metadata.name === "default-deny-ingress")!;

@@ -6,7 +6,7 @@ import type { StackPlan } from "../offline/harness";
 import type { RecordedResource } from "../offline/mocks";
 import { ofType } from "../offline/query";
 import { checkScheduling, placeAll, PodSet, rollout, Server, serverLost, serviceCoverage } from "../offline/scheduling";
-import { planOf, planOfProdVariant, STACK_FILES } from "./helpers/plans";
+import { EKS_STACK_FILES, planOf, planOfProdVariant } from "./helpers/plans";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -25,7 +25,7 @@ const deployment = (plan: StackPlan, component: string) => ofType(plan.resources
     .find((d) => (d.inputs.metadata as Obj).name === component)!;
 
 describe("scheduling check: every pod placed on the servers its node groups start", () => {
-    for (const file of STACK_FILES) {
+    for (const file of EKS_STACK_FILES) {
         it(`${file}: every pod fits with all servers up, through every rollout, and with any one server lost`, async () => {
             const { problems } = checkScheduling((await planOf(file)).resources);
             assert.deepStrictEqual(problems, []);

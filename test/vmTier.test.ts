@@ -1,4 +1,6 @@
 import * as assert from "assert";
+import * as crypto from "crypto";
+import * as zlib from "zlib";
 import * as pulumi from "@pulumi/pulumi";
 import {
     amiParameterName, checkVmTierArgs, CLOUDWATCH_AGENT_NAMESPACE, encodeUserData, MAX_USER_DATA_BYTES, VmTier, VmTierArgs,
@@ -116,12 +118,16 @@ describe("VmTier", () => {
         assert.deepStrictEqual(["t3.medium", "r6i.xlarge", "t4g.medium", "c7g.2xlarge"].map(amiParameterName), [x86, x86, arm, arm]);
     });
 
-    it("base64-encodes the user data as given, and refuses user data over EC2's 16 KB", async () => {
-        assert.strictEqual(Buffer.from(template().userData, "base64").toString("utf8"), USER_DATA);
+    it("carries the user data gzipped (cloud-init unpacks it), the same bytes every run, and refuses more than EC2's 16 KB", async () => {
+        const unpack = (encoded: string) => zlib.gunzipSync(Buffer.from(encoded, "base64")).toString("utf8");
+        assert.strictEqual(unpack(template().userData), USER_DATA);
         const fromOutput = await build({ userData: pulumi.output("#!/bin/bash\necho ünïcode\n") });
-        assert.strictEqual(inputs(one(fromOutput.resources, T.template)).userData, Buffer.from("#!/bin/bash\necho ünïcode\n").toString("base64"));
-        assert.doesNotThrow(() => encodeUserData("x".repeat(MAX_USER_DATA_BYTES)));
-        assert.throws(() => encodeUserData("x".repeat(MAX_USER_DATA_BYTES + 1)), /16385 bytes; EC2 accepts at most 16384 before base64/);
+        assert.strictEqual(unpack(inputs(one(fromOutput.resources, T.template)).userData), "#!/bin/bash\necho ünïcode\n");
+        assert.strictEqual(encodeUserData(USER_DATA), encodeUserData(USER_DATA), "a rerun would refresh every server");
+        // Text that compresses well passes far beyond 16 KB; text that does not is refused.
+        assert.doesNotThrow(() => encodeUserData("x".repeat(10 * MAX_USER_DATA_BYTES)));
+        const noise = crypto.randomBytes(MAX_USER_DATA_BYTES).toString("base64");
+        assert.throws(() => encodeUserData(noise), /user data of a VM tier is \d+ bytes gzipped; EC2 accepts at most 16384 before base64/);
     });
 
     it("spreads the group over every subnet: min = desired = size, max = size + 1, ELB health checks after the grace period", async () => {

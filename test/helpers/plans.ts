@@ -42,3 +42,7 @@ export function planVariant(file: string, changes: Record<string, unknown>, stac
     }
     return planStack({ ...config, values }, stack);
 }
+
+/** Stack files that run on EKS (compute eks, the default): the ones with Kubernetes objects and pods. */
+export const EKS_STACK_FILES = STACK_FILES.filter((file) => !/^\s*tracardi:compute:\s*vm\s*$/m.test(fs.readFileSync(file, "utf8")));
+export const VM_STACK_FILES = STACK_FILES.filter((file) => !EKS_STACK_FILES.includes(file));

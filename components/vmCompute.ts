@@ -1,0 +1,120 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { INSTALL_SCRIPT } from "../lib/manifests";
+import type { TracardiRelease } from "../lib/releases";
+import { EXTERNAL_SEARCH_SECRET } from "../lib/search";
+import { guiApiTier, TierName, TierPlan, TierServing } from "../lib/tiers";
+import {
+    apiEnv, CA_MOUNT_PATH, DataEndpoints, SECRET_KEYS, SecretKeyRef, STACK_SECRET, stackSecret, TracardiSettings, workerEnv,
+} from "../lib/tracardiEnv";
+import { renderServerUserData, secretKey, unitName, VmContainer } from "../lib/vmUserData";
+import type { GeneratedSecretName } from "../stacks/secrets";
+import { VmTier } from "./vmTier";
+
+/** The port every VM tier serves on, and its health check: the container's own probe path. */
+export function vmTierServing(tier: TierPlan): TierServing {
+    return { port: 80, healthCheck: { port: 80, path: tier.probePath } };
+}
+
+/**
+ * What a refresh keeps in service: every server of the tier (the production guide's minimums are
+ * the sizes), one replacement started before an old server stops.
+ */
+export function refreshBounds(size: number): { minHealthyPercentage: number; maxHealthyPercentage: number } {
+    return { minHealthyPercentage: 100, maxHealthyPercentage: Math.min(200, Math.ceil((100 * (size + 1)) / size)) };
+}
+
+export interface VmComputeArgs {
+    tiers: TierPlan[];
+    release: TracardiRelease;
+    data: pulumi.Output<DataEndpoints>;
+    settings: TracardiSettings;
+    /** The stack's secrets (given or generated). */
+    secrets: Record<GeneratedSecretName, pulumi.Output<string>>;
+    /** An external Elasticsearch's password and CA, from secret config. */
+    search: { password: pulumi.Output<string>; ca?: pulumi.Output<string> };
+    adminEmail: string;
+    /** Private application subnets, one per zone. */
+    subnetIds: pulumi.Input<string>[];
+    /** Each tier's server security group, made outside compute. */
+    securityGroupIds: Partial<Record<TierName, pulumi.Input<string>>>;
+    /** Days to keep the containers' logs. @default 90 */
+    logRetentionDays?: number;
+    tags: Record<string, string>;
+}
+
+/**
+ * Tracardi on EC2 servers without Kubernetes: per tier an Auto Scaling group whose servers run the
+ * tier's container under systemd (the GUI-facing API's also the release's workers and the install),
+ * with the same environment the EKS tiers get. Their secrets sit in one Secrets Manager secret that
+ * the servers read at every start; their logs go to one CloudWatch Logs group.
+ */
+export class VmCompute extends pulumi.ComponentResource {
+    readonly tiers: Partial<Record<TierName, VmTier>>;
+
+    constructor(name: string, args: VmComputeArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("tracardi:vm:Compute", name, {}, opts);
+        const parent = { parent: this };
+        const { tags, release } = args;
+        const region = aws.getRegionOutput({}, parent).region;
+
+        // Every secret a server may need, by the reference the environment names it with.
+        const ref = (secretName: string, key: string): SecretKeyRef => ({ name: secretName, key });
+        const entries = pulumi.all([args.secrets, args.search.password, args.search.ca]).apply(([stack, password, ca]) => JSON.stringify({
+            ...Object.fromEntries((Object.keys(SECRET_KEYS) as GeneratedSecretName[]).map((k) => [secretKey(stackSecret(k)), stack[k]])),
+            [secretKey(ref(EXTERNAL_SEARCH_SECRET.name, EXTERNAL_SEARCH_SECRET.passwordKey))]: password,
+            ...(ca === undefined ? {} : { [secretKey(ref(EXTERNAL_SEARCH_SECRET.name, EXTERNAL_SEARCH_SECRET.caKey))]: ca }),
+        }));
+        const secret = new aws.secretsmanager.Secret(`${name}-secrets`, {
+            description: `Secrets the Tracardi servers read at every start (${STACK_SECRET})`,
+            recoveryWindowInDays: 7,
+            tags,
+        }, parent);
+        new aws.secretsmanager.SecretVersion(`${name}-secrets`, { secretId: secret.id, secretString: pulumi.secret(entries) }, parent);
+
+        const logs = new aws.cloudwatch.LogGroup(`${name}-containers`, { retentionInDays: args.logRetentionDays ?? 90, tags }, parent);
+
+        const guiApi = guiApiTier(args.tiers);
+        this.tiers = {};
+        for (const tier of args.tiers) {
+            const userData = pulumi.all([args.data, secret.arn, logs.name, region]).apply(([data, secretArn, logGroup, regionName]) => {
+                const caFiles = data.search.ca ? [{ secret: data.search.ca, path: `${CA_MOUNT_PATH}/${data.search.ca.key}` }] : [];
+                const containers: VmContainer[] = tier.kind === "gui"
+                    ? [{ name: tier.name, image: release.guiImage, env: [], hostPort: 80 }]
+                    : [{
+                        name: tier.name, image: release.apiImage, env: apiEnv(tier.role!, tier.workers!, data, args.settings),
+                        hostPort: 80, files: caFiles,
+                    }];
+                const hostsWorkers = tier === guiApi;
+                if (hostsWorkers) {
+                    containers.push(...release.workers.map((worker) => ({
+                        name: worker.name, image: worker.image, env: workerEnv(worker, data, args.settings),
+                        memoryMiB: worker.resources.memoryMiB, files: caFiles,
+                    })));
+                }
+                return renderServerUserData({
+                    region: regionName, secretArn, logGroup, containers,
+                    // Idempotent, so every GUI-facing server may run it at every boot: it installs once.
+                    oneShots: hostsWorkers ? [{
+                        name: "install", script: INSTALL_SCRIPT, after: unitName(tier.name),
+                        env: [{ name: "TRACARDI_API_URL", value: "http://127.0.0.1:80" }, { name: "ADMIN_EMAIL", value: args.adminEmail }],
+                        secretFiles: { ADMIN_PASSWORD: stackSecret("adminPassword"), INSTALLATION_TOKEN: stackSecret("installationToken") },
+                    }] : [],
+                });
+            });
+            this.tiers[tier.name] = new VmTier(`${name}-${tier.name}`, {
+                tier: tier.name,
+                instanceType: tier.instanceType,
+                size: tier.instances,
+                subnetIds: args.subnetIds,
+                securityGroupId: args.securityGroupIds[tier.name]!,
+                userData,
+                secretArn: secret.arn,
+                logGroupArn: logs.arn,
+                ...refreshBounds(tier.instances),
+                tags,
+            }, parent);
+        }
+        this.registerOutputs({});
+    }
+}

@@ -1,0 +1,127 @@
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import { refreshBounds } from "../components/vmCompute";
+import type { StackPlan } from "../offline/harness";
+import { ofType } from "../offline/query";
+import { vmUserData } from "../offline/userData";
+import { readStackFile, tracardiValues } from "../stacks/config";
+import { ConfigError } from "../stacks/errors";
+import { parseSpec } from "../stacks/spec";
+import { planOf, planVariant } from "./helpers/plans";
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The plain variables a unit's env file holds: the heredoc the user data writes to /etc/tracardi/<name>.env. */
+function plainEnv(userData: string, container: string): Record<string, string> {
+    const match = new RegExp(`/etc/tracardi/${container}\\.env'? <<'([A-Z_0-9]+)'\\n([\\s\\S]*?)\\n\\1\\n`).exec(userData);
+    assert.ok(match, `no env file for ${container}`);
+    return Object.fromEntries(match[2].split("\n").filter(Boolean).map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
+}
+
+/** The fetch specs a user data writes (/etc/tracardi/<unit>.secrets.json), by unit: what each fetches at start. */
+function fetchSpecs(userData: string): Record<string, { env: { name: string; key: string }[]; files: { key: string }[] }> {
+    return Object.fromEntries([...userData.matchAll(/\/etc\/tracardi\/([a-z0-9-]+)\.secrets\.json'? <<'([A-Z_0-9]+)'\n([\s\S]*?)\n\2\n/g)]
+        .map((m) => [m[1], JSON.parse(m[3])]));
+}
+
+/** The secret variables a unit fetches: variable -> "<name>/<key>". */
+function secretEnv(userData: string, container: string): Record<string, string> {
+    return Object.fromEntries((fetchSpecs(userData)[container]?.env ?? []).map((e) => [e.name, e.key]));
+}
+
+const tierOf = (plan: StackPlan, tier: string) => ofType(plan.resources, "aws:autoscaling/group:Group")
+    .find((g) => (g.inputs.tags as Obj[]).some((t) => t.key === "tracardi:tier" && t.value === tier))!;
+
+describe("Tracardi on EC2 servers (compute vm)", () => {
+    let vm: StackPlan;
+    let eks: StackPlan;
+    before(async () => {
+        vm = await planOf("Pulumi.vm.yaml");
+        // The same stack on EKS: what the VM servers' environment must equal.
+        eks = await planVariant("Pulumi.vm.yaml", { compute: "eks" }, "vm");
+    });
+
+    it("runs each tier as an Auto Scaling group over every zone, sized to its instances, and nothing of Kubernetes", () => {
+        assert.strictEqual(vm.resources.filter((r) => r.type.startsWith("kubernetes:") || r.type.startsWith("aws:eks/")).length, 0);
+        const appSubnets = vm.resources.filter((r) => r.type === "aws:ec2/subnet:Subnet" && /-app-\d$/.test(r.name)).map((s) => s.id).sort();
+        for (const [tier, size] of [["public-api", 3], ["internal-api", 2], ["gui", 2]] as const) {
+            const group = tierOf(vm, tier).inputs as Obj;
+            assert.deepStrictEqual([group.minSize, group.desiredCapacity, group.maxSize], [size, size, size + 1], tier);
+            assert.deepStrictEqual([...group.vpcZoneIdentifiers].sort(), appSubnets);
+            assert.strictEqual(group.healthCheckType, "ELB");
+            assert.deepStrictEqual([group.instanceRefresh.preferences.minHealthyPercentage, group.instanceRefresh.preferences.maxHealthyPercentage],
+                [100, refreshBounds(size).maxHealthyPercentage], `${tier}: a refresh must keep every server in service`);
+        }
+    });
+
+    it("gives every server exactly the environment the EKS tiers get: one rendering, two resolvers", () => {
+        const scripts = vmUserData(vm.resources);
+        for (const [tier, containers] of [["public-api", ["public-api"]], ["internal-api", ["internal-api", "update-worker", "apm"]]] as const) {
+            const userData = scripts[`tracardi-vm-${tier}-lt`];
+            for (const container of containers) {
+                const deployment = ofType(eks.resources, "kubernetes:apps/v1:Deployment").find((d) => (d.inputs.metadata as Obj).name === container)!;
+                const k8sEnv = (deployment.inputs.spec as Obj).template.spec.containers[0].env as Obj[];
+                assert.deepStrictEqual(plainEnv(userData, container), Object.fromEntries(k8sEnv.filter((e) => "value" in e).map((e) => [e.name, e.value])), container);
+                assert.deepStrictEqual(secretEnv(userData, container),
+                    Object.fromEntries(k8sEnv.filter((e) => e.valueFrom).map((e) => [e.name, `${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`])),
+                    `${container}: secrets`);
+            }
+        }
+        assert.match(scripts["tracardi-vm-public-api-lt"], /tracardi\/tracardi-api:1\.0\.0/);
+        assert.match(scripts["tracardi-vm-gui-lt"], /tracardi\/tracardi-gui:1\.0\.0/);
+        assert.match(scripts["tracardi-vm-internal-api-lt"], /\[Unit\][\s\S]*After=tracardi-internal-api\.service[\s\S]*\/opt\/tracardi\/install\.py/);
+        assert.doesNotMatch(scripts["tracardi-vm-public-api-lt"], /apm|update-worker|install\.py/, "the collector servers run the workers");
+    });
+
+    it("keeps every secret in one Secrets Manager secret the servers read at start; no value reaches the user data", () => {
+        const [version] = ofType(vm.resources, "aws:secretsmanager/secretVersion:SecretVersion");
+        assert.ok(version.secretInputs.includes("secretString"), "the secret's contents are not a Pulumi secret");
+        const stored = JSON.parse(String(version.inputs.secretString));
+        const scripts = Object.values(vmUserData(vm.resources));
+        const fetched = new Set(scripts.flatMap((text) => Object.values(fetchSpecs(text))
+            .flatMap((spec) => [...spec.env.map((e) => e.key), ...spec.files.map((f) => f.key)])));
+        assert.ok(fetched.size >= 5, `the servers fetch ${[...fetched].join(", ")}`);
+        for (const key of fetched) {
+            assert.ok(key in stored, `the servers fetch ${key}, which the secret does not hold`);
+        }
+        for (const value of Object.values(stored) as string[]) {
+            assert.ok(scripts.every((text) => !text.includes(value)), "a secret value is in the user data");
+            for (const template of ofType(vm.resources, "aws:ec2/launchTemplate:LaunchTemplate")) {
+                assert.ok(!JSON.stringify(template.inputs).includes(value), "a secret value is in a launch template");
+            }
+        }
+    });
+
+    it("every server's user data is a bash script that parses", () => {
+        for (const [name, text] of Object.entries(vmUserData(vm.resources))) {
+            const parsed = spawnSync("bash", ["-n"], { input: text, encoding: "utf8" });
+            assert.strictEqual(parsed.status, 0, `${name}: ${parsed.stderr}`);
+        }
+    });
+
+    it("the load balancers check each server itself: /healthcheck on the API port, / on the GUI, on the tier's group", () => {
+        const groups = ofType(vm.resources, "aws:lb/targetGroup:TargetGroup");
+        const paths = groups.map((g) => [g.name.replace(/tg\d$/, ""), (g.inputs.healthCheck as Obj).path, (g.inputs.healthCheck as Obj).port, g.inputs.port]);
+        for (const [, path, port, target] of paths) {
+            assert.ok(["/healthcheck", "/"].includes(path) && port === "80" && target === 80, JSON.stringify(paths));
+        }
+        assert.deepStrictEqual([...new Set(paths.filter(([n]) => n.endsWith("-gui-")).map(([, p]) => p))], ["/"]);
+        // Each target group (two load balancers per tier) is attached to its tier's group (named <resource>-<suffix>).
+        const attachments = ofType(vm.resources, "aws:autoscaling/attachment:Attachment").map((a) => String(a.inputs.autoscalingGroupName));
+        for (const tier of ["public-api", "internal-api", "gui"]) {
+            assert.strictEqual(attachments.filter((name) => name.startsWith(`${tierOf(vm, tier).name}-`)).length, vm.spec.loadBalancers.perCluster, tier);
+        }
+        // One rule per port: the health check uses the serving port, and AWS refuses a duplicate rule.
+        const toServers = ofType(vm.resources, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((r) => r.name.includes("-lb-to-servers"));
+        assert.strictEqual(toServers.length, 3);
+    });
+
+    it("refuses ECK search on servers without Kubernetes, naming the key and what works", () => {
+        const raw = tracardiValues(readStackFile("Pulumi.vm.yaml"));
+        delete raw.elasticsearchPassword;
+        const withEck = { ...raw, elasticsearch: { provider: "eck", nodes: 3, instanceType: "r6i.large", volumeGiB: 100, version: "8.11.3" } };
+        assert.throws(() => parseSpec(withEck), (err: unknown) => err instanceof ConfigError &&
+            err.problems.some((p) => p.key === "elasticsearch.provider" && /compute vm has no Kubernetes/.test(p.reason) && /external/.test(p.allowed ?? "")));
+        assert.doesNotThrow(() => parseSpec(raw));
+    });
+});
