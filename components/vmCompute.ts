@@ -45,12 +45,14 @@ export interface VmComputeArgs {
 
 /**
  * Tracardi on EC2 servers without Kubernetes: per tier an Auto Scaling group whose servers run the
- * tier's container under systemd (the GUI-facing API's also the release's workers and the install),
+ * tier's container under systemd, and a group of one for the release's workers and the install,
  * with the same environment the EKS tiers get. Their secrets sit in one Secrets Manager secret that
  * the servers read at every start; their logs go to one CloudWatch Logs group.
  */
 export class VmCompute extends pulumi.ComponentResource {
     readonly tiers: Partial<Record<TierName, VmTier>>;
+    /** The one server that runs the release's workers and the install. */
+    readonly workers: VmTier;
 
     constructor(name: string, args: VmComputeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracardi:vm:Compute", name, {}, opts);
@@ -75,46 +77,61 @@ export class VmCompute extends pulumi.ComponentResource {
         const logs = new aws.cloudwatch.LogGroup(`${name}-containers`, { retentionInDays: args.logRetentionDays ?? 90, tags }, parent);
 
         const guiApi = guiApiTier(args.tiers);
+        const render = (containers: (data: DataEndpoints) => VmContainer[], install: boolean) =>
+            pulumi.all([args.data, secret.arn, logs.name, region]).apply(([data, secretArn, logGroup, regionName]) => renderServerUserData({
+                region: regionName, secretArn, logGroup, containers: containers(data),
+                oneShots: install ? [{
+                    name: "install", script: INSTALL_SCRIPT, after: unitName(guiApi.name),
+                    env: [{ name: "TRACARDI_API_URL", value: "http://127.0.0.1:80" }, { name: "ADMIN_EMAIL", value: args.adminEmail }],
+                    secretFiles: { ADMIN_PASSWORD: stackSecret("adminPassword"), INSTALLATION_TOKEN: stackSecret("installationToken") },
+                }] : [],
+            }));
+        const caFiles = (data: DataEndpoints) => (data.search.ca ? [{ secret: data.search.ca, path: `${CA_MOUNT_PATH}/${data.search.ca.key}` }] : []);
+        const tierContainer = (tier: TierPlan) => (data: DataEndpoints): VmContainer => (tier.kind === "gui"
+            ? { name: tier.name, image: release.guiImage, env: [], hostPort: 80 }
+            : { name: tier.name, image: release.apiImage, env: apiEnv(tier.role!, tier.workers!, data, args.settings), hostPort: 80, files: caFiles(data) });
+
         this.tiers = {};
         for (const tier of args.tiers) {
-            const userData = pulumi.all([args.data, secret.arn, logs.name, region]).apply(([data, secretArn, logGroup, regionName]) => {
-                const caFiles = data.search.ca ? [{ secret: data.search.ca, path: `${CA_MOUNT_PATH}/${data.search.ca.key}` }] : [];
-                const containers: VmContainer[] = tier.kind === "gui"
-                    ? [{ name: tier.name, image: release.guiImage, env: [], hostPort: 80 }]
-                    : [{
-                        name: tier.name, image: release.apiImage, env: apiEnv(tier.role!, tier.workers!, data, args.settings),
-                        hostPort: 80, files: caFiles,
-                    }];
-                const hostsWorkers = tier === guiApi;
-                if (hostsWorkers) {
-                    containers.push(...release.workers.map((worker) => ({
-                        name: worker.name, image: worker.image, env: workerEnv(worker, data, args.settings),
-                        memoryMiB: worker.resources.memoryMiB, files: caFiles,
-                    })));
-                }
-                return renderServerUserData({
-                    region: regionName, secretArn, logGroup, containers,
-                    // Idempotent, so every GUI-facing server may run it at every boot: it installs once.
-                    oneShots: hostsWorkers ? [{
-                        name: "install", script: INSTALL_SCRIPT, after: unitName(tier.name),
-                        env: [{ name: "TRACARDI_API_URL", value: "http://127.0.0.1:80" }, { name: "ADMIN_EMAIL", value: args.adminEmail }],
-                        secretFiles: { ADMIN_PASSWORD: stackSecret("adminPassword"), INSTALLATION_TOKEN: stackSecret("installationToken") },
-                    }] : [],
-                });
-            });
             this.tiers[tier.name] = new VmTier(`${name}-${tier.name}`, {
                 tier: tier.name,
                 instanceType: tier.instanceType,
                 size: tier.instances,
                 subnetIds: args.subnetIds,
                 securityGroupId: args.securityGroupIds[tier.name]!,
-                userData,
+                userData: render((data) => [tierContainer(tier)(data)], false),
                 secretArn: secret.arn,
                 logGroupArn: logs.arn,
                 ...refreshBounds(tier.instances),
                 tags,
             }, parent);
         }
+
+        // The release's workers on a group of one server of their own, never beside every GUI-facing
+        // server: two copies of a worker would process the same jobs twice (a migration run twice
+        // has corrupted data, Tracardi/tracardi#565), and the install would race itself. A refresh
+        // stops the old server before the new one starts. The server also runs a GUI-facing API for
+        // the install script alone, on its own address; it joins no load balancer. It is admitted to
+        // the data stores as the GUI-facing tier.
+        this.workers = new VmTier(`${name}-workers`, {
+            tier: "workers",
+            instanceType: guiApi.instanceType,
+            size: 1,
+            subnetIds: args.subnetIds,
+            securityGroupId: args.securityGroupIds[guiApi.name]!,
+            userData: render((data) => [
+                tierContainer(guiApi)(data),
+                ...release.workers.map((worker) => ({
+                    name: worker.name, image: worker.image, env: workerEnv(worker, data, args.settings),
+                    memoryMiB: worker.resources.memoryMiB, files: caFiles(data),
+                })),
+            ], true),
+            secretArn: secret.arn,
+            logGroupArn: logs.arn,
+            minHealthyPercentage: 0,
+            maxHealthyPercentage: 100,
+            tags,
+        }, parent);
         this.registerOutputs({});
     }
 }

@@ -7,8 +7,8 @@ import { named } from "../lib/tags";
 import type { TierName } from "../lib/tiers";
 
 export interface VmTierArgs {
-    /** "public-api" | "internal-api" | "api" | "gui" (TierName from lib/tiers.ts) */
-    tier: TierName;
+    /** The tier the servers serve, or "workers" for the group of one that runs the release's workers. */
+    tier: TierName | "workers";
     instanceType: string;
     /** Servers; also the minimum in service during a refresh, see minHealthyPercentage. */
     size: number;

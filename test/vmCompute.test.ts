@@ -56,8 +56,8 @@ describe("Tracardi on EC2 servers (compute vm)", () => {
 
     it("gives every server exactly the environment the EKS tiers get: one rendering, two resolvers", () => {
         const scripts = vmUserData(vm.resources);
-        for (const [tier, containers] of [["public-api", ["public-api"]], ["internal-api", ["internal-api", "update-worker", "apm"]]] as const) {
-            const userData = scripts[`tracardi-vm-${tier}-lt`];
+        for (const [group, containers] of [["public-api", ["public-api"]], ["internal-api", ["internal-api"]], ["workers", ["internal-api", "update-worker", "apm"]]] as const) {
+            const userData = scripts[`tracardi-vm-${group}-lt`];
             for (const container of containers) {
                 const deployment = ofType(eks.resources, "kubernetes:apps/v1:Deployment").find((d) => (d.inputs.metadata as Obj).name === container)!;
                 const k8sEnv = (deployment.inputs.spec as Obj).template.spec.containers[0].env as Obj[];
@@ -69,8 +69,22 @@ describe("Tracardi on EC2 servers (compute vm)", () => {
         }
         assert.match(scripts["tracardi-vm-public-api-lt"], /tracardi\/tracardi-api:1\.0\.0/);
         assert.match(scripts["tracardi-vm-gui-lt"], /tracardi\/tracardi-gui:1\.0\.0/);
-        assert.match(scripts["tracardi-vm-internal-api-lt"], /\[Unit\][\s\S]*After=tracardi-internal-api\.service[\s\S]*\/opt\/tracardi\/install\.py/);
-        assert.doesNotMatch(scripts["tracardi-vm-public-api-lt"], /apm|update-worker|install\.py/, "the collector servers run the workers");
+        assert.match(scripts["tracardi-vm-workers-lt"], /\[Unit\][\s\S]*After=tracardi-internal-api\.service[\s\S]*\/opt\/tracardi\/install\.py/);
+        for (const tier of ["public-api", "internal-api", "gui"]) {
+            assert.doesNotMatch(scripts[`tracardi-vm-${tier}-lt`], /apm|update-worker|install\.py/, `the ${tier} servers run workers or the install`);
+        }
+    });
+
+    it("runs the workers and the install on one server of their own, never two at once, admitted as the GUI-facing tier", () => {
+        const workers = tierOf(vm, "workers").inputs as Obj;
+        assert.deepStrictEqual([workers.minSize, workers.desiredCapacity, workers.maxSize], [1, 1, 2]);
+        assert.deepStrictEqual([workers.instanceRefresh.preferences.minHealthyPercentage, workers.instanceRefresh.preferences.maxHealthyPercentage], [0, 100],
+            "a refresh would run two copies of each worker");
+        const template = (group: string) => ofType(vm.resources, "aws:ec2/launchTemplate:LaunchTemplate").find((t) => t.name === `tracardi-vm-${group}-lt`)!;
+        assert.deepStrictEqual((template("workers").inputs as Obj).networkInterfaces[0].securityGroups,
+            (template("internal-api").inputs as Obj).networkInterfaces[0].securityGroups);
+        const attached = ofType(vm.resources, "aws:autoscaling/attachment:Attachment").map((a) => String(a.inputs.autoscalingGroupName));
+        assert.ok(!attached.some((name) => name.startsWith("tracardi-vm-workers-asg")), "the workers' server joins a load balancer");
     });
 
     it("keeps every secret in one Secrets Manager secret the servers read at start; no value reaches the user data", () => {
