@@ -66,12 +66,21 @@ export function countsByComponent(resources: RecordedResource[]): Map<string, nu
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** Node groups as created: tier label, instance type, servers, zones. */
+/** Groups of servers as created (EKS node groups, or the VM tiers' Auto Scaling groups): tier, instance type, servers, zones. */
 export function nodeGroupRows(resources: RecordedResource[]): string[][] {
-    return resources.filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup").map((r) => {
+    const templates = new Map(resources.filter((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate").map((t) => [t.id, t.inputs as Obj]));
+    return resources.flatMap((r) => {
         const inputs = r.inputs as Obj;
-        return [inputs.labels?.["tracardi.io/tier"] ?? r.name, inputs.instanceTypes.join(","), String(inputs.scalingConfig.desiredSize),
-            String(inputs.subnetIds.length), (inputs.taints as Obj[]).length ? "tier only" : "any pod"];
+        if (r.type === "aws:eks/nodeGroup:NodeGroup") {
+            return [[inputs.labels?.["tracardi.io/tier"] ?? r.name, inputs.instanceTypes.join(","), String(inputs.scalingConfig.desiredSize),
+                String(inputs.subnetIds.length), (inputs.taints as Obj[]).length ? "tier only" : "any pod"]];
+        }
+        if (r.type === "aws:autoscaling/group:Group") {
+            const tier = (inputs.tags as Obj[]).find((t) => t.key === "tracardi:tier")?.value ?? r.name;
+            return [[tier, templates.get(inputs.launchTemplate.id)?.instanceType ?? "-", String(inputs.desiredCapacity),
+                String(inputs.vpcZoneIdentifiers.length), tier === "workers" ? "workers, install" : "tier (systemd)"]];
+        }
+        return [];
     });
 }
 
