@@ -1,8 +1,9 @@
 import * as assert from "assert";
 import * as fs from "fs";
+import { builtinModules } from "module";
 import * as os from "os";
 import * as path from "path";
-import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import * as sdkProxy from "@pulumi/policy/proxy";
 import { parse as parseYaml } from "yaml";
 import { mocks, RecordedResource } from "../offline/mocks";
@@ -10,7 +11,7 @@ import { mandatoryViolations, PackConfig, renderVerdicts, runPolicies, Verdict }
 import { policies } from "../policy/policies";
 import { AWS, K8S } from "../policy/lib/types";
 import { planOf, STACK_FILES } from "./helpers/plans";
-import { changed, compliantStack, idOf, resource, urnOf, without } from "./helpers/policyStacks";
+import { changed, changedUserData, compliantStack, idOf, resource, urnOf, userDataScript, without } from "./helpers/policyStacks";
 import { runPolicy } from "../offline/commands";
 import type { Run } from "./helpers/runTs";
 
@@ -18,6 +19,8 @@ type Inputs = Record<string, any>; // eslint-disable-line @typescript-eslint/no-
 
 const production = compliantStack("production");
 const minimal = compliantStack("minimal");
+const vmProduction = compliantStack("production", "vm");
+const vmMinimal = compliantStack("minimal", "vm");
 
 function policy(name: string) {
     const found = policies.find((p) => p.name === name);
@@ -68,13 +71,14 @@ describe("policy pack: as `pulumi preview --policy-pack policy` loads it", () =>
         assert.deepStrictEqual(constructing, ["policy/index.ts"]);
     });
 
-    it("imports nothing from outside policy/, so it runs and publishes as a directory of its own", () => {
+    it("imports nothing from outside policy/ but its dependencies and Node's own modules, so it runs and publishes as a directory of its own", () => {
         const files = ["policy/index.ts", ...["policies", "lib"].flatMap((d) => fs.readdirSync(`policy/${d}`).map((f) => `policy/${d}/${f}`))];
         for (const file of files) {
             for (const [, spec] of fs.readFileSync(file, "utf8").matchAll(/from "([^"]+)"/g)) {
                 const local = spec.startsWith(".");
                 const packageName = spec.split("/").slice(0, spec.startsWith("@") ? 2 : 1).join("/");
-                assert.ok(local ? path.resolve(path.dirname(file), spec).startsWith(path.resolve("policy")) : packageName in pack.dependencies,
+                const builtin = builtinModules.includes(spec.replace(/^node:/, ""));
+                assert.ok(local ? path.resolve(path.dirname(file), spec).startsWith(path.resolve("policy")) : builtin || packageName in pack.dependencies,
                     `${file} imports ${spec}`);
             }
         }
@@ -132,6 +136,20 @@ async function previewVerdicts(name: string, type: string, props: Record<string,
     } as unknown as ResourceValidationArgs;
     await (policy(name) as ResourceValidationPolicy & { validateResource: (a: ResourceValidationArgs, r: (m: string) => void) => void })
         .validateResource(args, (m) => messages.push(m));
+    return messages;
+}
+
+/** Runs one stack policy as `pulumi preview` hands resources over: their inputs and ids, values marked unknown throwing on a read. */
+async function previewStackVerdicts(name: string, stack: RecordedResource[]): Promise<string[]> {
+    const messages: string[] = [];
+    const views = stack.map((r) => ({
+        type: r.type, name: r.name, urn: r.urn, props: preview.unknownCheckingProxy({ ...r.inputs, id: r.id }), dependencies: [] as unknown[],
+        opts: { protect: r.protect, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+        propertyDependencies: {}, isType: () => false, asType: () => undefined,
+    }));
+    views.forEach((v, i) => (v.dependencies = stack[i].dependsOn.map((urn) => views.find((w) => w.urn === urn)).filter((d) => d !== undefined)));
+    const args = { resources: views, stackTags: new Map(), getConfig: () => ({}), notApplicable: () => { throw new Error("not applicable"); } };
+    await (policy(name) as StackValidationPolicy).validateStack(args as never, (m) => messages.push(m));
     return messages;
 }
 
@@ -466,6 +484,174 @@ describe("policy pack: advisory", () => {
             const verdicts = await caught(stack, name, [pattern]);
             assert.deepStrictEqual(verdicts.map((v) => v.level), ["advisory"], name);
         }
+    });
+});
+
+describe("policy pack: servers without Kubernetes (tracardi:compute vm)", () => {
+    /** Sets (or, with undefined, removes) one line NAME=value of a container's plain env file in the user data. */
+    const setEnv = (stack: RecordedResource[], template: string, container: string, name: string, value?: string) =>
+        changedUserData(stack, template, (script) => {
+            const header = `cat > /etc/tracardi/${container}.env <<'TRACARDI_EOF'\n`;
+            const start = script.indexOf(header) + header.length;
+            const end = script.indexOf("TRACARDI_EOF\n", start);
+            assert.ok(start >= header.length && end > start, `no env file of ${container} in ${template}`);
+            const lines = script.slice(start, end).split("\n").filter((l) => l !== "" && !l.startsWith(`${name}=`));
+            const body = [...(value === undefined ? [] : [`${name}=${value}`]), ...lines].map((l) => `${l}\n`).join("");
+            return script.slice(0, start) + body + script.slice(end);
+        });
+    const resize = (stack: RecordedResource[], group: string, size: { desiredCapacity?: number; minSize?: number }) =>
+        changed(stack, group, (i) => Object.assign(i, size));
+
+    it("compliant VM stacks pass every policy: production with no verdict at all, minimal with the small thresholds", async () => {
+        const verdicts = await runPolicies(vmProduction);
+        assert.deepStrictEqual(verdicts, [], renderVerdicts(verdicts));
+        const small = await runPolicies(vmMinimal);
+        assert.deepStrictEqual(small.map((v) => v.policy), ["tracardi-nat-per-zone"], renderVerdicts(small));
+    });
+
+    it("tracardi-public-api-cluster: 3 public servers whose user data sets EXPOSE_GUI_API=no", async () => {
+        const name = "tracardi-public-api-cluster";
+        await caught(setEnv(vmProduction, "public-api-lt", "public-api", "EXPOSE_GUI_API", "yes"), name,
+            [/Auto Scaling group public-api-asg \(launch template public-api-lt\) \(public-api\) container public-api sets EXPOSE_GUI_API=yes/,
+                /set EXPOSE_GUI_API=no as a plain value in its env file \(\/etc\/tracardi\/public-api\.env/]);
+        await caught(setEnv(vmProduction, "public-api-lt", "public-api", "EXPOSE_GUI_API"), name, [/public-api leaves EXPOSE_GUI_API unset/]);
+        await caught(resize(vmProduction, "public-api-asg", { desiredCapacity: 2, minSize: 2 }), name,
+            [/runs 2 instance\(s\); production needs at least 3/, /set tracardi:publicApi\.instances to 3 or more/]);
+        // A group that may scale in to 1 keeps 1 server, whatever its desired capacity.
+        await caught(resize(vmProduction, "public-api-asg", { minSize: 1 }), name, [/runs 1 instance/]);
+        await caught(without(vmProduction, (r) => r.name === "public-api-asg"), name,
+            [/no public-api Deployment \(label app\.kubernetes\.io\/component=public-api\) nor Auto Scaling group \(tag tracardi:tier=public-api\)/]);
+        await caught(changed(vmProduction, "public-api-asg", (i) => (i.tags = i.tags.filter((t: Inputs) => t.key !== "tracardi:tier"))), name,
+            [/no public-api Deployment/]);
+        // The servers' containers are what runs: a gui image in the public tier is no API.
+        await caught(changedUserData(vmProduction, "public-api-lt", (s) => s.replace(/tracardi\/tracardi-api:1\.0\.0/g, "tracardi/tracardi-gui:1.0.0")), name,
+            [/public-api-asg .*runs no tracardi\/tracardi-api container/]);
+        await passes(vmMinimal, name);
+    });
+
+    it("tracardi-gui-api-cluster: the GUI-facing tier's servers set EXPOSE_GUI_API=yes", async () => {
+        const name = "tracardi-gui-api-cluster";
+        await caught(setEnv(vmProduction, "internal-api-lt", "internal-api", "EXPOSE_GUI_API", "no"), name,
+            [/internal-api-asg .*container internal-api sets EXPOSE_GUI_API=no/, /set EXPOSE_GUI_API=yes/]);
+        await caught(setEnv(vmMinimal, "api-lt", "api", "EXPOSE_GUI_API", "off"), name, [/\(api\) container api sets EXPOSE_GUI_API=off/]);
+        await caught(without(vmProduction, (r) => r.name === "internal-api-asg"), name, [/no internal-api Deployment .*nor Auto Scaling group/]);
+        // A group whose launch template is not in the stack runs nothing the pack can see.
+        await caught(without(vmProduction, (r) => r.name === "internal-api-lt"), name, [/Auto Scaling group internal-api-asg \(internal-api\) runs no tracardi\/tracardi-api/]);
+    });
+
+    it("tracardi-api-instances and tracardi-gui-instances: servers counted from the groups' desired capacity and minimum", async () => {
+        await caught(resize(vmProduction, "internal-api-asg", { desiredCapacity: 1, minSize: 1 }), "tracardi-api-instances",
+            [/4 instance\(s\) in all \(public-api 3, internal-api 1\)/, /5 or more/]);
+        await caught(resize(vmMinimal, "api-asg", { desiredCapacity: 1, minSize: 1 }), "tracardi-api-instances", [/set tracardi:publicApi\.instances to 2 or more/]);
+        await caught(resize(vmProduction, "gui-asg", { desiredCapacity: 1, minSize: 1 }), "tracardi-gui-instances", [/gui cluster runs 1 instance/]);
+        await caught(without(vmMinimal, (r) => r.name === "gui-asg"), "tracardi-gui-instances", [/no gui Deployment .*nor Auto Scaling group \(tag tracardi:tier=gui\)/]);
+    });
+
+    it("tracardi-search-cluster: the servers' API names external search (Elastic Cloud, or enough hosts)", async () => {
+        const name = "tracardi-search-cluster";
+        const noCloudId = setEnv(setEnv(vmProduction, "public-api-lt", "public-api", "ELASTIC_CLOUD_ID"), "internal-api-lt", "internal-api", "ELASTIC_CLOUD_ID");
+        await caught(noCloudId, name, [/reaches 1 external search host/, /list 3 or more/]);
+        const noSearch = ["public-api", "internal-api"].reduce((stack, tier) => setEnv(stack, `${tier}-lt`, tier, "ELASTIC_HOST"), noCloudId);
+        await caught(noSearch, name, [/runs no Elasticsearch resource/, /names no external search/]);
+        // One tier without the cloud id is enough to fail.
+        await caught(setEnv(vmProduction, "public-api-lt", "public-api", "ELASTIC_CLOUD_ID"), name, [/external search host/]);
+    });
+
+    it("tracardi-api-one-per-server: one API container per server", async () => {
+        const name = "tracardi-api-one-per-server";
+        await passes(vmProduction, name);
+        const twice = changedUserData(vmProduction, "public-api-lt", (s) => {
+            const unit = /cat > \/etc\/systemd\/system\/tracardi-public-api\.service <<'TRACARDI_EOF'\n[\s\S]*?\nTRACARDI_EOF\n/.exec(s)![0];
+            return s + unit.replace(/tracardi-public-api\.service/, "tracardi-public-api-2.service").replace(/--name public-api/, "--name public-api-2").replace("-p 80:80", "-p 8080:80");
+        });
+        await caught(twice, name, [/public-api-asg .*runs 2 API containers on each server \(public-api, public-api-2\)/]);
+    });
+
+    it("tracardi-data-stores-private: only the API tiers' servers (by their groups' launch templates or their tags) reach MySQL and Redis", async () => {
+        const name = "tracardi-data-stores-private";
+        const mysqlSg = vmProduction.find((r) => r.name === "mysql-sg")!;
+        const admit = (source: RecordedResource) => resource(AWS.ingressRule, `mysql-from-${source.name}`, {
+            securityGroupId: idOf(mysqlSg), referencedSecurityGroupId: idOf(source), ipProtocol: "tcp", fromPort: 3306, toPort: 3306,
+            description: "MySQL", tags: {},
+        }, { dependsOn: [mysqlSg, source] });
+        const gui = vmProduction.find((r) => r.name === "gui-nodes")!;
+        await caught([...vmProduction, admit(gui)], name, [new RegExp(`mysql-from-gui-nodes lets security group ${idOf(gui)} reach Instance mysql`),
+            /public-api\/internal-api\/api servers \(their node groups or Auto Scaling groups, tag tracardi:tier\)/]);
+        const bastion = resource(AWS.securityGroup, "bastion", { description: "operators", tags: { Name: "tracardi-bastion" } });
+        await caught([...vmProduction, bastion, admit(bastion)], name, [/mysql-from-bastion lets security group/]);
+        // Found through the Auto Scaling groups' launch templates without the Name tags, and through the tags alone.
+        await passes(vmProduction.map((r) => (r.name.endsWith("-nodes") ? changed([r], r.name, (i) => delete i.tags)[0] : r)), name);
+        await passes(without(vmProduction, (r) => r.type === AWS.autoScalingGroup || r.type === AWS.launchTemplate), name);
+        // A group not in a tier's servers is not admitted for its name alone if the name is another tier's.
+        await caught(changed(vmProduction, "public-api-nodes", (i) => (i.tags = { Name: "tracardi-gui-nodes" })).filter((r) => r.type !== AWS.autoScalingGroup),
+            name, [/mysql-from-public-api-nodes lets security group/]);
+    });
+
+    it("tracardi-no-track-debug, tracardi-no-search-superuser: read from every container's env file in the user data", async () => {
+        await caught(setEnv(vmProduction, "workers-lt", "update-worker", "TRACK_DEBUG", "yes"), "tracardi-no-track-debug",
+            [/launch template workers-lt container update-worker sets TRACK_DEBUG=yes/, /set it to no/]);
+        await caught(setEnv(vmProduction, "public-api-lt", "public-api", "TRACK_DEBUG", "on"), "tracardi-no-track-debug",
+            [/launch template public-api-lt container public-api sets TRACK_DEBUG=on/]);
+        await caught(setEnv(vmProduction, "public-api-lt", "public-api", "ELASTIC_HTTP_AUTH_USERNAME", "elastic"), "tracardi-no-search-superuser",
+            [/launch template public-api-lt container public-api logs in to Elasticsearch as elastic, the superuser/]);
+        await passes(vmProduction, "tracardi-no-track-debug");
+        await passes(vmProduction, "tracardi-no-search-superuser");
+    });
+
+    it("tracardi-installation-token: fetched from Secrets Manager at start, never in the user data", async () => {
+        const name = "tracardi-installation-token";
+        await passes(vmProduction, name);
+        const unfetched = changedUserData(vmProduction, "public-api-lt", (s) => s.replace(/,?\{"name":"INSTALLATION_TOKEN","key":"[^"]*"\}/, ""));
+        await caught(unfetched, name, [/container public-api leaves INSTALLATION_TOKEN unset/, /Secrets Manager/]);
+        await caught(setEnv(unfetched, "public-api-lt", "public-api", "INSTALLATION_TOKEN", "tracardi"), name,
+            [/launch template public-api-lt container public-api sets INSTALLATION_TOKEN to Tracardi's default/, /Secrets Manager/]);
+        await caught(setEnv(unfetched, "public-api-lt", "public-api", "INSTALLATION_TOKEN", "s3cr3t"), name,
+            [/sets INSTALLATION_TOKEN as a plain value anyone who can read the user data sees/]);
+        // Overridden by the fetched secret (the later env file), but still written where anyone who may describe the template reads it.
+        await caught(setEnv(vmProduction, "public-api-lt", "public-api", "INSTALLATION_TOKEN", "s3cr3t"), name,
+            [/public-api-lt writes INSTALLATION_TOKEN into its user data/]);
+        const inUnit = changedUserData(vmProduction, "workers-lt", (s) => s.replace("Type=oneshot\n", "Type=oneshot\nEnvironment=\"INSTALLATION_TOKEN=s3cr3t\"\n"));
+        await caught(inUnit, name, [/workers-lt writes INSTALLATION_TOKEN into its user data/]);
+    });
+
+    it("judges the VM stack file as planned, broken in one place", async () => {
+        const planned = (await planOf("Pulumi.vm.yaml")).resources;
+        const template = planned.find((r) => r.type === AWS.launchTemplate && /public-api/.test(r.name))!;
+        const group = planned.find((r) => r.type === AWS.autoScalingGroup && /public-api/.test(r.name))!;
+        assert.match(userDataScript(template.inputs.userData as string), /^EXPOSE_GUI_API=no$/m);
+        await caught(changedUserData(planned, template.name, (s) => s.replace(/^EXPOSE_GUI_API=no$/m, "EXPOSE_GUI_API=yes")),
+            "tracardi-public-api-cluster", [/container public-api sets EXPOSE_GUI_API=yes/]);
+        await caught(resize(planned, group.name, { desiredCapacity: 2, minSize: 2 }), "tracardi-public-api-cluster", [/runs 2 instance/]);
+        await caught(changedUserData(planned, template.name, (s) => s.replace(/^TRACK_DEBUG=no$/m, "TRACK_DEBUG=yes")), "tracardi-no-track-debug",
+            [/sets TRACK_DEBUG=yes/]);
+        const nodes = planned.find((r) => r.type === AWS.securityGroup && r.name.endsWith("gui-nodes"))!;
+        const redisRule = planned.find((r) => r.type === AWS.ingressRule && /redis-from-0/.test(r.name))!;
+        await caught(changed(planned, redisRule.name, (i) => (i.referencedSecurityGroupId = idOf(nodes))), "tracardi-data-stores-private",
+            [new RegExp(`lets security group ${idOf(nodes)} reach ReplicationGroup`)]);
+    });
+
+    it("reads no user data that is still unknown in a preview, and judges launch configurations as launch templates", async () => {
+        // A new stack's preview: the templates' user data waits for the data stores' endpoints.
+        const unknownUserData = vmProduction.map((r) => (r.type === AWS.launchTemplate
+            ? changed([r], r.name, (i) => (i.userData = preview.unknownStringValue))[0] : r));
+        for (const name of ["tracardi-public-api-cluster", "tracardi-gui-api-cluster", "tracardi-search-cluster", "tracardi-api-one-per-server",
+            "tracardi-data-stores-private", "tracardi-api-instances"]) {
+            assert.deepStrictEqual(await previewStackVerdicts(name, unknownUserData), [], name);
+        }
+        assert.deepStrictEqual(await previewStackVerdicts("tracardi-public-api-cluster",
+            changed(unknownUserData, "public-api-asg", (i) => (i.desiredCapacity = i.minSize = 1))), ["the public-api cluster runs 1 instance(s); " +
+            "production needs at least 3: set tracardi:publicApi.instances to 3 or more"]);
+        assert.deepStrictEqual(await previewVerdicts("tracardi-no-track-debug", AWS.launchTemplate, { userData: preview.unknownStringValue }), []);
+        assert.deepStrictEqual(await previewVerdicts("tracardi-installation-token", AWS.launchTemplate, { userData: preview.unknownStringValue }), []);
+        const config = resource(AWS.launchConfiguration, "legacy", {
+            metadataOptions: { httpTokens: "optional" }, associatePublicIpAddress: true, rootBlockDevice: { encrypted: false },
+            userData: "#!/bin/bash\ndocker run -d --name api -e TRACK_DEBUG=yes tracardi/tracardi-api:1.0.0\n",
+        });
+        await caught([...vmProduction, config], "tracardi-imdsv2-required", [/legacy allows IMDSv1/]);
+        await caught([...vmProduction, config], "tracardi-no-public-ips", [/legacy asks for a public IP/]);
+        await caught([...vmProduction, config], "tracardi-encryption-at-rest", [/launch configuration legacy has unencrypted volumes/]);
+        await caught([...vmProduction, config], "tracardi-no-track-debug", [/launch configuration legacy container api sets TRACK_DEBUG=yes/]);
+        await caught([...vmProduction, config], "tracardi-installation-token", [/launch configuration legacy container api leaves INSTALLATION_TOKEN unset/]);
     });
 });
 

@@ -15,6 +15,8 @@ export const AWS = {
     webAclLogging: "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
     launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
+    launchConfiguration: "aws:ec2/launchConfiguration:LaunchConfiguration",
+    autoScalingGroup: "aws:autoscaling/group:Group",
     instance: "aws:ec2/instance:Instance",
     subnet: "aws:ec2/subnet:Subnet",
     vpc: "aws:ec2/vpc:Vpc",

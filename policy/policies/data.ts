@@ -2,7 +2,7 @@ import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } 
 import { INGRESS_TYPES, ingressOf } from "../lib/ingress";
 import { COMPONENT_LABEL } from "../lib/kubernetes";
 import { at, byType, describe, isTrue, ofTypes, Plain, record, records, settings, tagsOf, text, texts } from "../lib/props";
-import { API_TIERS, tierOfNodeGroup } from "../lib/tiers";
+import { API_TIERS, serverSecurityGroupsOf, TIER_TAG } from "../lib/tiers";
 import { AWS, BUCKETS, K8S, SECURITY_GROUPS } from "../lib/types";
 
 /** Data at rest: encrypted, protected from deletion, and reachable only from the API tiers. */
@@ -11,7 +11,7 @@ const EBS_PROVISIONERS = ["ebs.csi.aws.com", "kubernetes.io/aws-ebs"];
 
 export const encryptionAtRest: ResourceValidationPolicy = {
     name: "tracardi-encryption-at-rest",
-    description: "Every EBS volume (launch templates, instances, volumes, EBS storage classes), RDS database and ElastiCache group is encrypted at rest.",
+    description: "Every EBS volume (launch templates and configurations, instances, volumes, EBS storage classes), RDS database and ElastiCache group is encrypted at rest.",
     enforcementLevel: "mandatory",
     validateResource: byType({
         [AWS.launchTemplate]: (props, { name }, report) => {
@@ -28,6 +28,12 @@ export const encryptionAtRest: ResourceValidationPolicy = {
             const unencrypted = [record(props.rootBlockDevice), ...records(props.ebsBlockDevices)].filter((d) => !isTrue(d.encrypted));
             if (unencrypted.length > 0) {
                 report(`instance ${name} has unencrypted volumes: set encrypted: true on rootBlockDevice and every ebsBlockDevices entry`);
+            }
+        },
+        [AWS.launchConfiguration]: (props, { name }, report) => {
+            const unencrypted = [record(props.rootBlockDevice), ...records(props.ebsBlockDevices)].filter((d) => !isTrue(d.encrypted));
+            if (unencrypted.length > 0) {
+                report(`launch configuration ${name} has unencrypted volumes: set encrypted: true on rootBlockDevice and every ebsBlockDevices entry`);
             }
         },
         [AWS.ebsVolume]: (props, { name }, report) => {
@@ -123,16 +129,12 @@ export const statefulProtected: StackValidationPolicy = {
     },
 };
 
-/** Security groups of the API tiers' servers: those their node groups' launch templates attach. */
+/**
+ * Security groups of the API tiers' servers, on either compute: those the launch templates of
+ * their node groups or Auto Scaling groups attach, and those tagged as a tier's (lib/tiers.ts).
+ */
 function apiServerGroups(resources: PolicyResource[]): Set<string> {
-    const ids = new Set<string>();
-    for (const group of ofTypes(resources, AWS.nodeGroup).filter((g) => API_TIERS.includes(tierOfNodeGroup(g.props) ?? ""))) {
-        for (const template of ofTypes(group.dependencies, AWS.launchTemplate)) {
-            texts(template.props.vpcSecurityGroupIds).forEach((id) => ids.add(id));
-            records(template.props.networkInterfaces).flatMap((n) => texts(n.securityGroups)).forEach((id) => ids.add(id));
-        }
-    }
-    return ids;
+    return new Set(API_TIERS.flatMap((tier) => [...serverSecurityGroupsOf(resources, tier)]));
 }
 
 /** Ingress into one security group: its inline rules and the rule resources that target it. */
@@ -173,16 +175,16 @@ export const dataStoresPrivate: StackValidationPolicy = {
             }
             const groups = ofTypes(store.dependencies, ...SECURITY_GROUPS);
             if (groups.length === 0) {
-                report(`${what} has no security group of the stack: give it one that admits only the API tiers' node security groups`, store.urn);
+                report(`${what} has no security group of the stack: give it one that admits only the API tiers' server security groups`, store.urn);
             }
             for (const group of groups) {
                 for (const { resource, rule } of ingressInto(args.resources, group)) {
                     for (const cidr of rule.cidrs) {
-                        report(`${resource.name} lets ${cidr} reach ${what}: a data store admits only the API tiers' node security groups, never networks`, store.urn);
+                        report(`${resource.name} lets ${cidr} reach ${what}: a data store admits only the API tiers' server security groups, never networks`, store.urn);
                     }
                     for (const source of rule.sourceGroups().filter((s) => s !== "self" && !apiGroups.has(s))) {
                         report(`${resource.name} lets security group ${source} reach ${what}: only the security groups of the ` +
-                            `${API_TIERS.join("/")} node groups may`, store.urn);
+                            `${API_TIERS.join("/")} servers (their node groups or Auto Scaling groups, tag ${TIER_TAG}) may`, store.urn);
                     }
                 }
             }

@@ -5,6 +5,7 @@ import { describePorts, INGRESS_TYPES, ingressOf, onlyTcpPorts } from "../lib/in
 import { containersOf, envOf, hasSecretEnvFrom, isApiContainer, isOn, podSpecOf } from "../lib/kubernetes";
 import { clusterOf, CLUSTER_TAG, forTypes, known, Plain, record, records, settings, text, texts } from "../lib/props";
 import { AWS, K8S, WORKLOADS } from "../lib/types";
+import { serverContainers, serverScript, SERVER_TYPES } from "../lib/userData";
 
 /**
  * Who reaches what: the Internet reaches only the collector's load balancers, on 80/443, and
@@ -121,11 +122,27 @@ export const collectorPathsOnly: ResourceValidationPolicy = {
     }),
 };
 
+/**
+ * The containers a resource runs: a workload's pod containers, or those a server's user data
+ * starts (launch templates, launch configurations, instances; see lib/userData.ts), in the same
+ * shape. None while a server's user data is unknown (a preview).
+ */
+function containersOfResource(type: string, props: Plain): Plain[] {
+    return SERVER_TYPES.includes(type) ? serverContainers(type, props) ?? [] : containersOf(podSpecOf(type, props));
+}
+
+/** "r container api", "launch template r container public-api", for messages. */
+function whereIs(type: string, name: string, container: Plain): string {
+    const kind = type === AWS.launchTemplate ? "launch template " : type === AWS.launchConfiguration ? "launch configuration "
+        : type === AWS.instance ? "instance " : "";
+    return `${kind}${name} container ${text(container.name)}`;
+}
+
 export const noTrackDebug: ResourceValidationPolicy = {
     name: "tracardi-no-track-debug",
-    description: "TRACK_DEBUG is never on: not in a container's env, not in a ConfigMap.",
+    description: "TRACK_DEBUG is never on: not in a container's env (pods, or servers' user data), not in a ConfigMap.",
     enforcementLevel: "mandatory",
-    validateResource: forTypes([...WORKLOADS, K8S.configMap], (props, args, report) => {
+    validateResource: forTypes([...WORKLOADS, ...SERVER_TYPES, K8S.configMap], (props, args, report) => {
         if (args.type === K8S.configMap) {
             const value = text(record(props.data).TRACK_DEBUG);
             if (value !== undefined && isOn(value)) {
@@ -133,10 +150,10 @@ export const noTrackDebug: ResourceValidationPolicy = {
             }
             return;
         }
-        for (const container of containersOf(podSpecOf(args.type, props))) {
+        for (const container of containersOfResource(args.type, props)) {
             const setting = envOf(container, "TRACK_DEBUG");
             if (setting.kind === "value" && isOn(setting.value)) {
-                report(`${args.name} container ${text(container.name)} sets TRACK_DEBUG=${setting.value}: set it to no; ` +
+                report(`${whereIs(args.type, args.name, container)} sets TRACK_DEBUG=${setting.value}: set it to no; ` +
                     "debug tracking must never run in production");
             }
         }
@@ -150,14 +167,14 @@ export const noSearchSuperuser: ResourceValidationPolicy = {
     name: "tracardi-no-search-superuser",
     description: "Tracardi's containers (the API tiers and their workers) log in to Elasticsearch as a user limited to Tracardi's indices, never as the superuser elastic.",
     enforcementLevel: "mandatory",
-    validateResource: forTypes([...WORKLOADS], (props, args, report) => {
-        for (const container of containersOf(podSpecOf(args.type, props))) {
+    validateResource: forTypes([...WORKLOADS, ...SERVER_TYPES], (props, args, report) => {
+        for (const container of containersOfResource(args.type, props)) {
             if (!/tracardi\//.test(text(container.image) ?? "")) {
                 continue; // the stack's own jobs (search set-up) are the superuser's only users
             }
             const setting = envOf(container, "ELASTIC_HTTP_AUTH_USERNAME");
             if (setting.kind === "value" && SEARCH_SUPERUSERS.includes(setting.value.trim())) {
-                report(`${args.name} container ${text(container.name)} logs in to Elasticsearch as ${setting.value}, the superuser: ` +
+                report(`${whereIs(args.type, args.name, container)} logs in to Elasticsearch as ${setting.value}, the superuser: ` +
                     "create a role limited to Tracardi's indices (*tracardi-*, cluster monitor and manage_index_templates) and a user for it (README, Search)");
             }
         }
@@ -174,9 +191,10 @@ function decoded(value: unknown): string | undefined {
 
 export const installationToken: ResourceValidationPolicy = {
     name: "tracardi-installation-token",
-    description: "INSTALLATION_TOKEN, the only guard on POST /install, is never Tracardi's default and always comes from a Secret.",
+    description: "INSTALLATION_TOKEN, the only guard on POST /install, is never Tracardi's default and always comes from a Secret " +
+        "(on servers, from Secrets Manager at start: never in the user data).",
     enforcementLevel: "mandatory",
-    validateResource: forTypes([...WORKLOADS, K8S.secret, K8S.configMap], (props, args, report) => {
+    validateResource: forTypes([...WORKLOADS, ...SERVER_TYPES, K8S.secret, K8S.configMap], (props, args, report) => {
         if (args.type === K8S.secret) {
             // Read only the token's keys: other values (generated passwords) may be unknown in a preview,
             // and an unknown token is a generated one.
@@ -198,19 +216,32 @@ export const installationToken: ResourceValidationPolicy = {
             }
             return;
         }
-        for (const container of containersOf(podSpecOf(args.type, props))) {
+        const server = SERVER_TYPES.includes(args.type);
+        const fromSecret = server
+            ? "fetch it at start from the stack's Secrets Manager secret (name it in the container's .secrets.json spec), never in the user data"
+            : "take it from a Secret (valueFrom.secretKeyRef)";
+        const randomFromSecret = server ? `use a random token and ${fromSecret}` : "take a random token from a Secret (valueFrom.secretKeyRef)";
+        const unsetFix = server ? `set it to a random token: ${fromSecret}` : "set it from a Secret holding a random token (valueFrom.secretKeyRef)";
+        const readers = server ? "the user data" : "the Deployment";
+        let plain = false;
+        for (const container of containersOfResource(args.type, props)) {
             const setting = envOf(container, "INSTALLATION_TOKEN");
-            const name = text(container.name);
+            const where = whereIs(args.type, args.name, container);
             if (setting.kind === "value") {
+                plain = true;
                 report(setting.value === DEFAULT_TOKEN
-                    ? `${args.name} container ${name} sets INSTALLATION_TOKEN to Tracardi's default, which lets anyone run POST /install: ` +
-                        "take a random token from a Secret (valueFrom.secretKeyRef)"
-                    : `${args.name} container ${name} sets INSTALLATION_TOKEN as a plain value anyone who can read the Deployment sees: ` +
-                        "take it from a Secret (valueFrom.secretKeyRef)");
+                    ? `${where} sets INSTALLATION_TOKEN to Tracardi's default, which lets anyone run POST /install: ${randomFromSecret}`
+                    : `${where} sets INSTALLATION_TOKEN as a plain value anyone who can read ${readers} sees: ${fromSecret}`);
             } else if (setting.kind === "absent" && isApiContainer(container) && !hasSecretEnvFrom(container)) {
-                report(`${args.name} container ${name} leaves INSTALLATION_TOKEN unset, so the API accepts Tracardi's default token on POST /install: ` +
-                    "set it from a Secret holding a random token (valueFrom.secretKeyRef)");
+                report(`${where} leaves INSTALLATION_TOKEN unset, so the API accepts Tracardi's default token on POST /install: ` +
+                    unsetFix);
             }
+        }
+        // A server's user data is readable by whoever may describe the instance or template: the
+        // token must not appear anywhere in it (an export, a systemd Environment=, a one-shot's env).
+        const script = server ? serverScript(args.type, props) : undefined;
+        if (!plain && script !== undefined && /(^|[\s"';])INSTALLATION_TOKEN=[^\s"']/m.test(script)) {
+            report(`${args.name} writes INSTALLATION_TOKEN into its user data, which anyone who may describe the server reads: ${fromSecret}`);
         }
     }),
 };

@@ -8,9 +8,9 @@ import { AWS } from "../lib/types";
 
 export const imdsv2Required: ResourceValidationPolicy = {
     name: "tracardi-imdsv2-required",
-    description: "Servers require IMDSv2 session tokens, so a request forgery on a server cannot read its role's credentials.",
+    description: "Servers (node groups', Auto Scaling groups' and lone instances) require IMDSv2 session tokens, so a request forgery on a server cannot read its role's credentials.",
     enforcementLevel: "mandatory",
-    validateResource: forTypes([AWS.launchTemplate, AWS.instance, AWS.nodeGroup], (props, args, report) => {
+    validateResource: forTypes([AWS.launchTemplate, AWS.launchConfiguration, AWS.instance, AWS.nodeGroup], (props, args, report) => {
         if (args.type === AWS.nodeGroup) {
             if (props.launchTemplate === undefined) {
                 report(`node group ${args.name} uses EKS's default launch template, which does not require IMDSv2: ` +
@@ -28,14 +28,14 @@ export const noPublicIps: ResourceValidationPolicy = {
     name: "tracardi-no-public-ips",
     description: "No server gets a public IP address: subnets do not hand them out and launch templates do not ask for them.",
     enforcementLevel: "mandatory",
-    validateResource: forTypes([AWS.launchTemplate, AWS.instance, AWS.subnet], (props, args, report) => {
+    validateResource: forTypes([AWS.launchTemplate, AWS.launchConfiguration, AWS.instance, AWS.subnet], (props, args, report) => {
         if (args.type === AWS.subnet) {
             if (isTrue(props.mapPublicIpOnLaunch)) {
                 report(`subnet ${args.name} gives every server a public IP: set mapPublicIpOnLaunch: false (load balancers and NAT gateways do not need it)`);
             }
             return;
         }
-        const asks = args.type === AWS.instance
+        const asks = args.type !== AWS.launchTemplate
             ? isTrue(props.associatePublicIpAddress)
             : records(props.networkInterfaces).some((n) => isTrue(n.associatePublicIpAddress));
         if (asks) {

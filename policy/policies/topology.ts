@@ -1,8 +1,9 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { containersOf, envOf, isApiContainer, podLabelsOf, podSpecOf, selects, TIER_LABEL } from "../lib/kubernetes";
-import { at, clusterOf, describe, ofTypes, record, records, settings, text } from "../lib/props";
+import { containersOf, envOf, podLabelsOf, podSpecOf, selects, TIER_LABEL } from "../lib/kubernetes";
+import { at, clusterOf, describe, ofTypes, Plain, record, records, settings, text } from "../lib/props";
 import {
-    API_TIERS, CLUSTERS, deploymentsOf, instancesOf, Profile, profileOf, thresholdOf, thresholds, TIER_KEYS, tierOfNodeGroup, zonesOf,
+    API_TIERS, apiContainersOf, CLUSTERS, deploymentsOf, instancesOf, Profile, profileOf, replicasOf, runnersOf, runsTier, thresholdOf, thresholds,
+    TIER_KEYS, TIER_TAG, TierRunner, tierOfNodeGroup, zonesOf,
 } from "../lib/tiers";
 import { AWS, K8S } from "../lib/types";
 
@@ -14,18 +15,29 @@ import { AWS, K8S } from "../lib/types";
 
 const key = (tier: string, field: string) => `tracardi:${TIER_KEYS[tier]}.${field}`;
 
-/** The Tracardi API containers of a Deployment. */
-function apiContainers(deployment: PolicyResource) {
-    return containersOf(podSpecOf(deployment.type, deployment.props)).filter(isApiContainer);
+/** The containers of a Deployment's pods. */
+function podContainers(deployment: PolicyResource): Plain[] {
+    return containersOf(podSpecOf(deployment.type, deployment.props));
+}
+
+/** The tier's runners (Deployments on EKS, Auto Scaling groups' launch templates on servers) whose containers the pack can read. */
+function readableRunners(resources: PolicyResource[], tier: string): (TierRunner & { containers: Plain[] })[] {
+    return runnersOf(resources, tier, podContainers).filter((r): r is TierRunner & { containers: Plain[] } => r.containers !== undefined);
+}
+
+/** Where a runner's plain environment is set, for a fix in a message. */
+function plainEnvOf(runner: TierRunner, container: Plain): string {
+    return runner.compute === "eks" ? "as a plain value in its env"
+        : `as a plain value in its env file (/etc/tracardi/${text(container.name)}.env in the launch template's user data)`;
 }
 
 /** Reports every API container of the tier whose EXPOSE_GUI_API is not `want`. */
 function checkExposeGuiApi(resources: PolicyResource[], tier: string, want: "yes" | "no", why: string,
     report: (message: string, urn?: string) => void): void {
-    for (const deployment of deploymentsOf(resources, tier)) {
-        const containers = apiContainers(deployment);
+    for (const runner of readableRunners(resources, tier)) {
+        const containers = apiContainersOf(runner);
         if (containers.length === 0) {
-            report(`${describe(deployment)} (${tier}) runs no tracardi/tracardi-api container: the ${tier} cluster is a Tracardi API cluster`, deployment.urn);
+            report(`${runner.label} (${tier}) runs no tracardi/tracardi-api container: the ${tier} cluster is a Tracardi API cluster`, runner.resource.urn);
         }
         for (const container of containers) {
             const setting = envOf(container, "EXPOSE_GUI_API");
@@ -33,15 +45,16 @@ function checkExposeGuiApi(resources: PolicyResource[], tier: string, want: "yes
             if (value !== want) {
                 const given = setting.kind === "absent" ? "leaves EXPOSE_GUI_API unset (Tracardi then defaults to yes)"
                     : setting.kind === "value" ? `sets EXPOSE_GUI_API=${setting.value}` : "takes EXPOSE_GUI_API from a reference the pack cannot read";
-                report(`${describe(deployment)} (${tier}) container ${text(container.name)} ${given}: set EXPOSE_GUI_API=${want} ` +
-                    `as a plain value in its env, ${why}`, deployment.urn);
+                report(`${runner.label} (${tier}) container ${text(container.name)} ${given}: set EXPOSE_GUI_API=${want} ` +
+                    `${plainEnvOf(runner, container)}, ${why}`, runner.resource.urn);
             }
         }
     }
 }
 
 function missing(tier: string, what: string): string {
-    return `the stack has no ${tier} Deployment (label app.kubernetes.io/component=${tier}): ${what}`;
+    return `the stack has no ${tier} Deployment (label app.kubernetes.io/component=${tier}) ` +
+        `nor Auto Scaling group (tag ${TIER_TAG}=${tier}): ${what}`;
 }
 
 export const publicApiCluster: StackValidationPolicy = {
@@ -58,7 +71,7 @@ export const publicApiCluster: StackValidationPolicy = {
         if (profileOf(args.resources) === "minimal") {
             args.notApplicable("a minimal-profile stack serves the collector from its single api cluster");
         }
-        if (deploymentsOf(args.resources, "public-api").length === 0) {
+        if (!runsTier(args.resources, "public-api")) {
             report(missing("public-api", `production serves the collector from a cluster of its own with at least ${min} instances`));
             return;
         }
@@ -78,7 +91,7 @@ export const guiApiCluster: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const tier = profileOf(args.resources) === "minimal" ? "api" : "internal-api";
-        if (deploymentsOf(args.resources, tier).length === 0) {
+        if (!runsTier(args.resources, tier)) {
             report(missing(tier, "the GUI needs an API cluster with EXPOSE_GUI_API=yes (set tracardi:internalApi in a production stack)"));
             return;
         }
@@ -116,7 +129,7 @@ export const guiInstances: StackValidationPolicy = {
         const config = settings<Record<string, number>>(guiInstances.configSchema!, args);
         const profile = profileOf(args.resources);
         const min = thresholdOf(config, "minGuiInstances", profile);
-        if (deploymentsOf(args.resources, "gui").length === 0) {
+        if (!runsTier(args.resources, "gui")) {
             report(missing("gui", `the stack must run the Tracardi GUI with at least ${min} instance(s)`));
             return;
         }
@@ -146,7 +159,11 @@ function zoneAware(nodeSet: Record<string, unknown>): boolean {
  */
 function checkExternalSearch(resources: PolicyResource[], profile: Profile, minNodes: number,
     report: (message: string) => void): void {
-    const containers = API_TIERS.flatMap((t) => deploymentsOf(resources, t)).flatMap(apiContainers);
+    const runners = API_TIERS.flatMap((t) => runnersOf(resources, t, podContainers));
+    const containers = runners.flatMap(apiContainersOf);
+    if (containers.length === 0 && runners.some((r) => r.containers === undefined)) {
+        return; // servers' user data still unknown (a preview of a new stack): nothing to judge yet
+    }
     const value = (container: Record<string, unknown>, name: string) => {
         const setting = envOf(container, name);
         return setting.kind === "value" ? setting.value : undefined;
@@ -218,11 +235,21 @@ function desiredNodes(nodeGroup: PolicyResource): number {
 
 export const apiOnePerServer: StackValidationPolicy = {
     name: "tracardi-api-one-per-server",
-    description: "Each API instance has a server of its own: required pod anti-affinity on the host, pods pinned to the tier's node group, one node per instance.",
+    description: "Each API instance has a server of its own: on EKS required pod anti-affinity on the host, pods pinned to the tier's node group, " +
+        "one node per instance; on servers, one API container per server of the tier's Auto Scaling group.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const nodeGroups = ofTypes(args.resources, AWS.nodeGroup);
         for (const tier of API_TIERS) {
+            // Servers without Kubernetes: an instance is a server, as long as each runs one API container.
+            for (const runner of readableRunners(args.resources, tier).filter((r) => r.compute === "vm")) {
+                const apis = apiContainersOf(runner);
+                if (apis.length > 1) {
+                    report(`${runner.label} (${tier}) runs ${apis.length} API containers on each server ` +
+                        `(${apis.map((c) => text(c.name)).join(", ")}): run one tracardi/tracardi-api container per server and size the group ` +
+                        `to ${key(tier, "instances")} instead`, runner.resource.urn);
+                }
+            }
             const deployments = deploymentsOf(args.resources, tier);
             if (deployments.length === 0) {
                 continue;
@@ -239,7 +266,7 @@ export const apiOnePerServer: StackValidationPolicy = {
                 }
             }
             const groups = nodeGroups.filter((g) => tierOfNodeGroup(g.props) === tier);
-            const instances = instancesOf(args.resources, tier);
+            const instances = deployments.reduce((sum, d) => sum + replicasOf(d), 0);
             const nodes = groups.reduce((sum, g) => sum + desiredNodes(g), 0);
             if (groups.length === 0) {
                 report(`the ${tier} tier has no node group of its own (aws.eks.NodeGroup labelled ${TIER_LABEL}=${tier}): ` +

@@ -1,10 +1,16 @@
+import * as zlib from "zlib";
+import { encodeUserData } from "../../components/vmTier";
 import { mocks, RecordedResource } from "../../offline/mocks";
+import type { EnvVar } from "../../lib/tracardiEnv";
+import { renderServerUserData, VmContainer } from "../../lib/vmUserData";
 import { AWS, K8S } from "../../policy/lib/types";
 
 /**
  * Crafted stacks for the policy tests: complete, compliant resource lists of a production and a
- * minimal-profile stack, in the shape the mocks record, that each test breaks in one place.
- * They include what the program does not create yet, so every policy has something to judge.
+ * minimal-profile stack, on EKS or on servers without Kubernetes (compute vm), in the shape the
+ * mocks record, that each test breaks in one place. They include what the program does not create
+ * yet, so every policy has something to judge. The servers' user data is the program's own
+ * rendering (lib/vmUserData.ts, components/vmTier.ts encodeUserData).
  */
 
 const TRUSTED = ["203.0.113.0/24", "2001:db8:1000::/48"];
@@ -59,6 +65,63 @@ function apiEnv(expose: string): Record<string, unknown>[] {
         { name: "ELASTIC_HTTP_AUTH_USERNAME", value: "tracardi" },
         { name: "INSTALLATION_TOKEN", valueFrom: { secretKeyRef: { name: "tracardi-secrets", key: "installationToken" } } },
     ];
+}
+
+/** The same environment as it reaches a server: plain values in an env file, secrets fetched at start. */
+function vmApiEnv(expose: string): EnvVar[] {
+    return [
+        { name: "EXPOSE_GUI_API", value: expose },
+        { name: "TRACK_DEBUG", value: "no" },
+        { name: "ELASTIC_CLOUD_ID", value: "tracardi:ZXUtd2VzdC0xLmF3cy5mb3VuZC5pbzo0NDMkYWJjJGRlZg==" },
+        { name: "ELASTIC_HOST", value: "abc.eu-west-1.aws.found.io:443" },
+        { name: "ELASTIC_HTTP_AUTH_USERNAME", value: "tracardi" },
+        { name: "ELASTIC_HTTP_AUTH_PASSWORD", secret: { name: "tracardi-elasticsearch", key: "password" } },
+        { name: "INSTALLATION_TOKEN", secret: { name: "tracardi-secrets", key: "INSTALLATION_TOKEN" } },
+    ];
+}
+
+/**
+ * A tier's user data as a launch template carries it. The workers' server (components/vmCompute.ts:
+ * a group of one, tagged tracardi:tier=workers) runs the GUI-facing API for the install, a worker
+ * and the install.
+ */
+function vmUserData(tier: Tier, workers = false): string {
+    const containers: VmContainer[] = tier.expose === undefined
+        ? [{ name: tier.name, image: "tracardi/tracardi-gui:1.0.0", env: [], hostPort: 80 }]
+        : [{ name: tier.name, image: "tracardi/tracardi-api:1.0.0", env: vmApiEnv(tier.expose), hostPort: 80 }];
+    const guiFacing = workers;
+    if (guiFacing) {
+        containers.push({
+            name: "update-worker", image: "tracardi/update-worker:1.0.0", memoryMiB: 500,
+            env: vmApiEnv("no").filter((e) => e.name !== "EXPOSE_GUI_API"),
+        });
+    }
+    return encodeUserData(renderServerUserData({
+        region: "eu-west-1", secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:tracardi-AbCdEf", logGroup: "/tracardi/servers",
+        containers,
+        oneShots: guiFacing ? [{
+            name: "install", script: "print('install')\n", after: `tracardi-${tier.name}.service`,
+            env: [{ name: "TRACARDI_API_URL", value: "http://127.0.0.1:80" }],
+            secretFiles: { INSTALLATION_TOKEN: { name: "tracardi-secrets", key: "INSTALLATION_TOKEN" } },
+        }] : [],
+    }));
+}
+
+/** The script a launch template's user data holds. */
+export function userDataScript(encoded: string): string {
+    return zlib.gunzipSync(Buffer.from(encoded, "base64")).toString("utf8");
+}
+
+/** A deep copy of the stack with one launch template's user data script edited (and encoded again as the program does). */
+export function changedUserData(stack: RecordedResource[], name: string, edit: (script: string) => string): RecordedResource[] {
+    return changed(stack, name, (inputs) => {
+        const script = userDataScript(inputs.userData);
+        const edited = edit(script);
+        if (edited === script) {
+            throw new Error(`the edit left the user data of ${name} as it was`);
+        }
+        inputs.userData = encodeUserData(edited);
+    });
 }
 
 function deployment(tier: Tier): Record<string, unknown> {
@@ -139,8 +202,9 @@ function dataGroup(name: string, port: number, apiNodeGroups: RecordedResource[]
     }, { dependsOn: [sg, nodes] }))];
 }
 
-export function compliantStack(profile: "production" | "minimal"): RecordedResource[] {
+export function compliantStack(profile: "production" | "minimal", compute: "eks" | "vm" = "eks"): RecordedResource[] {
     const production = profile === "production";
+    const vm = compute === "vm";
     const zones = production ? ["a", "b", "c"] : ["a", "b"];
     const stack: RecordedResource[] = [];
     const add = (...rs: RecordedResource[]) => {
@@ -156,14 +220,45 @@ export function compliantStack(profile: "production" | "minimal"): RecordedResou
         tags: { "tracardi:subnet-tier": tier },
     }, { dependsOn: [vpc] })))));
     (production ? zones : ["a"]).forEach((_, i) => add(resource(AWS.natGateway, `nat-${i}`, { subnetId: idOf(subnets.public[i]) })));
-    add(resource(AWS.eksCluster, "eks", { vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: TRUSTED_V4 } }));
-    add(resource(AWS.eksAddon, "vpc-cni", { addonName: "vpc-cni", configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }) }));
+    if (!vm) {
+        add(resource(AWS.eksCluster, "eks", { vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: TRUSTED_V4 } }));
+        add(resource(AWS.eksAddon, "vpc-cni", { addonName: "vpc-cni", configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }) }));
+    }
 
     const tiers: Tier[] = production
         ? [{ name: "public-api", instances: 3, expose: "no" }, { name: "internal-api", instances: 2, expose: "yes" }, { name: "gui", instances: 2 }]
         : [{ name: "api", instances: 2, expose: "yes" }, { name: "gui", instances: 1 }];
     const apiNodeGroups: RecordedResource[] = [];
+    const guiFacing = production ? "internal-api" : "api";
     for (const tier of tiers) {
+        if (vm) {
+            // As components/vmTier.ts makes them: the group tagged with its tier, on a template whose user data runs the tier's container.
+            const nodes = add(resource(AWS.securityGroup, `${tier.name}-nodes`, {
+                description: `${tier.name} servers`, tags: { Name: `tracardi-${tier.name}-nodes` },
+            }));
+            const serverGroup = (name: string, size: number, userData: string) => {
+                const lt = add(resource(AWS.launchTemplate, `${name}-lt`, {
+                    metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+                    blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", volumeSize: 30, volumeType: "gp3" } }],
+                    networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false", securityGroups: [idOf(nodes)] }],
+                    userData, tags: { "tracardi:tier": name },
+                }, { dependsOn: [nodes] }));
+                add(resource(AWS.autoScalingGroup, `${name}-asg`, {
+                    minSize: size, desiredCapacity: size, maxSize: size + 1,
+                    launchTemplate: { id: idOf(lt), version: "1" }, vpcZoneIdentifiers: subnets.app.map(idOf),
+                    tags: [{ key: "tracardi:tier", value: name, propagateAtLaunch: true }, { key: "Name", value: `tracardi-${name}`, propagateAtLaunch: true }],
+                }, { dependsOn: [lt, ...subnets.app] }));
+            };
+            serverGroup(tier.name, tier.instances, vmUserData(tier));
+            if (tier.name === guiFacing) {
+                // The workers' server, on the GUI-facing tier's security group.
+                serverGroup("workers", 1, vmUserData(tier, true));
+            }
+            if (tier.expose !== undefined) {
+                apiNodeGroups.push(nodes);
+            }
+            continue;
+        }
         const nodes = add(resource(AWS.securityGroup, `${tier.name}-nodes`, { description: `${tier.name} servers` }));
         const lt = add(resource(AWS.launchTemplate, `${tier.name}-lt`, {
             metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
@@ -180,7 +275,9 @@ export function compliantStack(profile: "production" | "minimal"): RecordedResou
             apiNodeGroups.push(nodes);
         }
     }
-    add(resource(K8S.secret, "tracardi-secrets", { stringData: { installationToken: "9f2c7d1e5b8a4c3f" } }));
+    if (!vm) {
+        add(resource(K8S.secret, "tracardi-secrets", { stringData: { installationToken: "9f2c7d1e5b8a4c3f" } }));
+    }
 
     const perCluster = production ? 2 : 1;
     const waf = add(resource(AWS.webAcl, "waf", { scope: "REGIONAL", defaultAction: { allow: {} } }));
@@ -213,6 +310,18 @@ export function compliantStack(profile: "production" | "minimal"): RecordedResou
             }, { protect: true, dependsOn: [sg, subnetGroup] }));
     }
 
+    if (!vm) {
+        addSearch(add, production);
+    }
+    const bucket = add(resource(AWS.bucket, "search-snapshots", { forceDestroy: false }, { protect: true }));
+    add(resource(AWS.bucketEncryption, "search-snapshots-sse", {
+        bucket: idOf(bucket), rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } }],
+    }, { dependsOn: [bucket] }));
+    return stack;
+}
+
+/** Elasticsearch on EKS (ECK), on encrypted retained volumes, behind a NetworkPolicy. A VM stack uses Elastic Cloud instead. */
+function addSearch(add: (...rs: RecordedResource[]) => RecordedResource, production: boolean): void {
     add(resource(K8S.storageClass, "search-storage", {
         provisioner: "ebs.csi.aws.com", parameters: { type: "gp3", encrypted: "true" }, reclaimPolicy: "Retain",
     }));
@@ -236,9 +345,4 @@ export function compliantStack(profile: "production" | "minimal"): RecordedResou
             }],
         },
     }));
-    const bucket = add(resource(AWS.bucket, "search-snapshots", { forceDestroy: false }, { protect: true }));
-    add(resource(AWS.bucketEncryption, "search-snapshots-sse", {
-        bucket: idOf(bucket), rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } }],
-    }, { dependsOn: [bucket] }));
-    return stack;
 }
