@@ -339,7 +339,7 @@ export class Edge extends pulumi.ComponentResource {
         shared: { zoneId: pulumi.Output<string>; webAcl?: aws.wafv2.WebAcl; logsReady: pulumi.Resource[] }): void {
         const parent = { parent: this };
         const prefix = `${name}-${tier.name}`;
-        const tags = { ...args.tags, "tracardi:cluster": tier.name };
+        const tags = { ...args.tags, "tracardi:tier": tier.name };
 
         const lbGroup = new aws.ec2.SecurityGroup(`${prefix}-lb`, {
             vpcId: args.vpcId,

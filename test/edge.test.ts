@@ -128,7 +128,7 @@ describe("Edge with the production tiers", function () {
         for (const lb of b.lbs) {
             const lbInputs = inputs(lb.resource);
             assert.strictEqual(lbInputs.loadBalancerType, "application");
-            assert.strictEqual(lbInputs.tags["tracardi:cluster"], lb.tier);
+            assert.strictEqual(lbInputs.tags["tracardi:tier"], lb.tier);
             assert.strictEqual(lbInputs.enableDeletionProtection, true);
             assert.strictEqual(lbInputs.dropInvalidHeaderFields, true);
             assert.strictEqual(lbInputs.internal, false);
@@ -466,7 +466,7 @@ describe("idle timeouts", () => {
         const prod = await planOf("Pulumi.prod.yaml");
         const byCluster = new Map<string, unknown[]>();
         for (const lb of ofType(prod.resources, "aws:lb/loadBalancer:LoadBalancer")) {
-            const cluster = (lb.inputs.tags as Record<string, string>)["tracardi:cluster"];
+            const cluster = (lb.inputs.tags as Record<string, string>)["tracardi:tier"];
             byCluster.set(cluster, [...(byCluster.get(cluster) ?? []), lb.inputs.idleTimeout]);
         }
         const gui = prod.spec.elasticsearch.queryTimeoutSeconds + 30;

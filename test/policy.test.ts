@@ -235,7 +235,7 @@ describe("policy pack: topology", () => {
         await caught(without(production, (r) => r.name === "gui-lb-1"), "tracardi-clusters-behind-load-balancers",
             [/gui cluster sits behind 1 load balancer/, /set tracardi:loadBalancers\.perCluster to 2 or more/]);
         await caught(without(minimal, (r) => r.name === "api-lb-0"), "tracardi-clusters-behind-load-balancers",
-            [/api cluster has no load balancer/, /tracardi:cluster=api/]);
+            [/api cluster has no load balancer/, /tracardi:tier=api/]);
     });
 });
 
@@ -244,7 +244,7 @@ describe("policy pack: exposure", () => {
         await caught(changed(production, "gui-lb-sg", (i) => i.ingress.push({ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] })),
             "tracardi-trusted-ingress-only", [/gui-lb-sg admits tcp 443 from 0\.0\.0\.0\/0 \(the whole Internet\)/, /tracardi:trustedCidrs/]);
         const ipv6 = [...production, resource(AWS.ingressRule, "internal-open", {
-            securityGroupId: "sg-1", cidrIpv6: "::/0", ipProtocol: "tcp", fromPort: 443, toPort: 443, tags: { "tracardi:cluster": "internal-api" },
+            securityGroupId: "sg-1", cidrIpv6: "::/0", ipProtocol: "tcp", fromPort: 443, toPort: 443, tags: { "tracardi:tier": "internal-api" },
         })];
         await caught(ipv6, "tracardi-trusted-ingress-only", [/internal-open admits tcp 443 from ::\/0/]);
         const halves = [...production, resource(AWS.securityGroupRule, "sneaky", {
@@ -268,7 +268,7 @@ describe("policy pack: exposure", () => {
             "tracardi-public-lb-collector-paths-only", [/forwards every path from the Internet/]);
         await caught(changed(minimal, "api-trusted-0", (i) => (i.conditions = [{ sourceIp: { values: ["0.0.0.0/0"] } }])),
             "tracardi-public-lb-collector-paths-only", [/api-trusted-0 \(cluster api\) forwards every path/]);
-        await caught(changed(production, "gui-trusted-0", (i) => delete i.tags), "tracardi-public-lb-collector-paths-only", [/has no tracardi:cluster tag/]);
+        await caught(changed(production, "gui-trusted-0", (i) => delete i.tags), "tracardi-public-lb-collector-paths-only", [/has no tracardi:tier tag/]);
         await passes(minimal, "tracardi-public-lb-collector-paths-only");
     });
 

@@ -43,11 +43,11 @@ export function tagsOf(props: Plain): Record<string, string> {
     return Object.fromEntries(Object.entries(record(props.tags)).filter(([, v]) => typeof v === "string")) as Record<string, string>;
 }
 
-/** Which cluster a load-balancer resource or security group serves (tag `tracardi:cluster`). */
-export const CLUSTER_TAG = "tracardi:cluster";
+/** Which tier a load-balancer resource or security group serves (tag `tracardi:tier`, as on the VM tiers' groups). */
+export const TIER_TAG = "tracardi:tier";
 
 export function clusterOf(props: Plain): string | undefined {
-    return tagsOf(props)[CLUSTER_TAG];
+    return tagsOf(props)[TIER_TAG];
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { componentOf, isApiContainer, TIER_LABEL } from "./kubernetes";
-import { at, clusterOf, known, ofTypes, Plain, record, records, tagsOf, text, texts } from "./props";
+import { at, clusterOf, known, ofTypes, Plain, record, records, tagsOf, text, texts, TIER_TAG } from "./props";
 import { AWS, K8S, SECURITY_GROUPS } from "./types";
 import { serverContainers } from "./userData";
 
@@ -14,7 +14,7 @@ import { serverContainers } from "./userData";
  *
  * The profile is read from the stack itself: a stack whose only API tier is `api` (a Deployment
  * labelled app.kubernetes.io/component=api, a node group labelled tracardi.io/tier=api, an Auto
- * Scaling group tagged tracardi:tier=api or a load balancer tagged tracardi:cluster=api) is a
+ * Scaling group tagged tracardi:tier=api or a load balancer tagged tracardi:tier=api) is a
  * minimal-profile stack and gets the small-stack
  * thresholds; every other stack, including one with no tiers at all, is held to production.
  * Only the program decides tier names, so a stack file cannot talk its way into the small limits.
@@ -39,7 +39,7 @@ export function tierOfNodeGroup(props: Record<string, unknown>): string | undefi
 }
 
 /** Tag that names the tier of an Auto Scaling group (and of its servers, launch template and security group). */
-export const TIER_TAG = "tracardi:tier";
+export { TIER_TAG };
 
 /** An Auto Scaling group's tags: the `tags` list of { key, value, propagateAtLaunch } (or a map, as other resources have). */
 export function groupTagsOf(props: Plain): Record<string, string> {

@@ -3,7 +3,7 @@ import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { isInternetWide, TrustRule, untrusted } from "../lib/cidr";
 import { describePorts, INGRESS_TYPES, ingressOf, onlyTcpPorts } from "../lib/ingress";
 import { containersOf, envOf, hasSecretEnvFrom, isApiContainer, isOn, podSpecOf } from "../lib/kubernetes";
-import { clusterOf, CLUSTER_TAG, forTypes, known, Plain, record, records, settings, text, texts } from "../lib/props";
+import { clusterOf, TIER_TAG, forTypes, known, Plain, record, records, settings, text, texts } from "../lib/props";
 import { AWS, K8S, WORKLOADS } from "../lib/types";
 import { serverContainers, serverScript, SERVER_TYPES } from "../lib/userData";
 
@@ -22,7 +22,7 @@ const TRUST_PROPERTIES: Record<string, PolicyConfigJSONSchema> = {
     minIpv6PrefixLength: { type: "integer", minimum: 0, maximum: 128, default: 32, description: "IPv6 networks wider than this count as the Internet." },
     publicClusters: {
         type: "array", items: { type: "string" }, default: ["public-api", "api"],
-        description: "Clusters (tag tracardi:cluster) whose load balancers face the Internet: the collector's.",
+        description: "Clusters (tag tracardi:tier) whose load balancers face the Internet: the collector's.",
     },
 };
 
@@ -53,10 +53,10 @@ export const trustedIngressOnly: ResourceValidationPolicy = {
                 const reason = untrusted(cidr, config);
                 if (reason) {
                     const where = args.type === AWS.securityGroupRule
-                        ? "aws.ec2.SecurityGroupRule cannot carry the tracardi:cluster tag that marks a public load balancer; "
+                        ? "aws.ec2.SecurityGroupRule cannot carry the tracardi:tier tag that marks a public load balancer; "
                         : "";
                     report(`${args.name} admits ${describePorts(rule)} from ${cidr} (${reason}). Only the public collector's load balancers ` +
-                        `(tagged ${CLUSTER_TAG}=${config.publicClusters.join(" or ")}) may admit the Internet; ${where}` +
+                        `(tagged ${TIER_TAG}=${config.publicClusters.join(" or ")}) may admit the Internet; ${where}` +
                         "admit the trusted networks (tracardi:trustedCidrs) or a security group instead");
                 }
             }
@@ -88,7 +88,7 @@ export const collectorPathsOnly: ResourceValidationPolicy = {
         const config = settings<TrustConfig & { collectorPaths: string[] }>(collectorPathsOnly.configSchema!, args);
         const cluster = clusterOf(props);
         if (cluster === undefined) {
-            report(`${args.name} has no ${CLUSTER_TAG} tag: tag every listener and listener rule with the cluster it serves ` +
+            report(`${args.name} has no ${TIER_TAG} tag: tag every listener and listener rule with the cluster it serves ` +
                 "so the pack can tell whether it faces the Internet");
             return;
         }

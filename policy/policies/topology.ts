@@ -292,7 +292,7 @@ export const clustersBehindLoadBalancers: StackValidationPolicy = {
         for (const cluster of CLUSTERS[profile]) {
             const count = balancers.filter((lb) => clusterOf(lb.props) === cluster).length;
             if (count === 0) {
-                report(`the ${cluster} cluster has no load balancer (aws.lb.LoadBalancer tagged tracardi:cluster=${cluster}): ` +
+                report(`the ${cluster} cluster has no load balancer (aws.lb.LoadBalancer tagged tracardi:tier=${cluster}): ` +
                     `every cluster is reached through at least ${min}`);
             } else if (count < min) {
                 report(`the ${cluster} cluster sits behind ${count} load balancer(s); a ${profile} stack needs at least ${min} so one can fail: ` +

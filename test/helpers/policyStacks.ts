@@ -150,7 +150,7 @@ function deployment(tier: Tier): Record<string, unknown> {
 
 /** Load balancers, their security group, target groups, listeners and rules for one cluster. */
 function cluster(name: string, count: number, exposure: "collector" | "trusted" | "collector-and-trusted", waf?: RecordedResource): RecordedResource[] {
-    const tags = { "tracardi:cluster": name };
+    const tags = { "tracardi:tier": name };
     const open = exposure !== "trusted";
     const ingress = [80, 443].map((port) => ({
         protocol: "tcp", fromPort: port, toPort: port,
