@@ -448,10 +448,10 @@ export class Edge extends pulumi.ComponentResource {
                 protocol: "HTTP",
                 port: String(tier.serving.healthCheck.port),
                 matcher: "200",
-                interval: 5,
-                timeout: 2,
+                interval: tier.serving.healthCheck.intervalSeconds ?? 5,
+                timeout: tier.serving.healthCheck.timeoutSeconds ?? 2,
                 healthyThreshold: 2,
-                unhealthyThreshold: 2,
+                unhealthyThreshold: tier.serving.healthCheck.unhealthyThreshold ?? 2,
             },
             // Requests under way on a server leaving the group (scale-in, replacement) may finish.
             deregistrationDelay: 60,

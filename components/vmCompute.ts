@@ -11,9 +11,13 @@ import { renderServerUserData, secretKey, unitName, VmContainer } from "../lib/v
 import type { GeneratedSecretName } from "../stacks/secrets";
 import { VmTier } from "./vmTier";
 
-/** The port every VM tier serves on, and its health check: the container's own probe path. */
+/**
+ * The port every VM tier serves on, and its health check: the container's own probe path, asked
+ * less often and forgiven longer than kube-proxy's on EKS, since a failed server is replaced, not
+ * just taken out of rotation (30 s of failures, each check allowed 5 s).
+ */
 export function vmTierServing(tier: TierPlan): TierServing {
-    return { port: 80, healthCheck: { port: 80, path: tier.probePath } };
+    return { port: 80, healthCheck: { port: 80, path: tier.probePath, intervalSeconds: 10, timeoutSeconds: 5, unhealthyThreshold: 3 } };
 }
 
 /**

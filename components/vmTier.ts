@@ -100,6 +100,9 @@ export function encodeUserData(text: string): string {
     // environments pass 16 KB as text (a GUI-facing API server with its workers and the install).
     // Node's gzip writes no timestamp, so the same text gives the same bytes and no needless refresh.
     const gzipped = zlib.gzipSync(Buffer.from(text, "utf8"), { level: 9 });
+    // zlib writes the operating system into the header (3 Unix, 19 macOS, 10 Windows: zutil.h
+    // OS_CODE): fixed, so a `pulumi up` from another system does not refresh every server.
+    gzipped[9] = 3;
     if (gzipped.length > MAX_USER_DATA_BYTES) {
         throw new Error(`user data of a VM tier is ${gzipped.length} bytes gzipped; EC2 accepts at most ${MAX_USER_DATA_BYTES} before base64`);
     }
@@ -227,10 +230,11 @@ export class VmTier extends pulumi.ComponentResource {
 
         const group = new aws.autoscaling.Group(`${name}-asg`, {
             vpcZoneIdentifiers: args.subnetIds,
-            // One spare above the size, for replacing a server without going below it.
+            // One spare above the size, for replacing a server without going below it; room for what a
+            // refresh may run at once too, whichever way AWS rounds maxHealthyPercentage.
             minSize: args.size,
             desiredCapacity: args.size,
-            maxSize: args.size + 1,
+            maxSize: Math.max(args.size + 1, Math.ceil((args.size * (args.maxHealthyPercentage ?? 100)) / 100)),
             healthCheckType: "ELB",
             healthCheckGracePeriod: grace,
             // AWS recommends setting it in all cases; refreshes wait for it after each new server
@@ -247,9 +251,11 @@ export class VmTier extends pulumi.ComponentResource {
                     // Equal to the grace period, so the next server is replaced only once the last
                     // one's load-balancer health checks count.
                     instanceWarmup: String(grace),
-                    // The provider sends the template as DesiredConfiguration when this is set, which
-                    // AWS requires for rollback (group.go expandStartInstanceRefreshInput).
-                    autoRollback: true,
+                    // No automatic rollback: the provider saves the new template version on the group
+                    // before it starts the refresh, so AWS would "roll back" to that same version
+                    // (hashicorp/terraform-provider-aws#34189). Rolling back is reverting the stack's
+                    // configuration and `pulumi up` (README).
+                    autoRollback: false,
                     skipMatching: true,
                     scaleInProtectedInstances: "Refresh",
                     standbyInstances: "Terminate",

@@ -30,7 +30,8 @@ export interface TierPlan {
  */
 export interface TierServing {
     port: number;
-    healthCheck: { port: number; path: string };
+    /** Seconds between checks, per check and failed checks in a row before a server leaves. @default 5, 2, 2 */
+    healthCheck: { port: number; path: string; intervalSeconds?: number; timeoutSeconds?: number; unhealthyThreshold?: number };
 }
 
 export function planTiers(spec: StackSpec): TierPlan[] {

@@ -339,6 +339,9 @@ function containerUnit(args: ServerUserDataArgs, c: VmContainer, spec: SecretSpe
         ...(c.memoryMiB !== undefined ? [`--memory ${c.memoryMiB}m`] : []),
         ...(c.files ?? []).map((f) => `-v ${containerFile(c.name, f.secret)}:${f.path}:ro`),
         "--log-driver awslogs",
+        // Non-blocking: a throttled CloudWatch Logs or a lost NAT must not stall the app's stdout.
+        "--log-opt mode=non-blocking",
+        "--log-opt max-buffer-size=4m",
         `--log-opt awslogs-region=${args.region}`,
         `--log-opt awslogs-group=${args.logGroup}`,
         // systemd puts the instance id (from INSTANCE_ENV_FILE) in place of ${INSTANCE_ID}.
@@ -378,13 +381,13 @@ function oneShotUnit(o: VmOneShot, spec: SecretSpec): string {
         "StartLimitIntervalSec=0",
         "",
         "[Service]",
-        "Type=oneshot",
+        // Not oneshot: a oneshot wanted by multi-user.target would hold a reboot up for as long as it
+        // runs. It runs to the end once, and again only on failure.
+        "Type=exec",
         ...o.env.map((e) => systemdEnvironment(e.name, e.value)),
         ...Object.entries(o.secretFiles).map(([name, ref]) => systemdEnvironment(`${name}_FILE`, oneShotFile(o.name, ref))),
         ...(hasSecrets(spec) ? [`ExecStartPre=${FETCH_SECRETS} ${specPath(o.name)}`] : []),
         `ExecStart=/usr/bin/python3 ${SCRIPTS_DIR}/${o.name}.py`,
-        // As the Kubernetes job's activeDeadlineSeconds.
-        "TimeoutStartSec=3600",
         "Restart=on-failure",
         "RestartSec=30",
         "",

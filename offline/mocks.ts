@@ -153,6 +153,9 @@ function computed(type: string, name: string, inputs: Record<string, unknown>): 
         case "aws:iam/user:User":
             // Named as Pulumi's auto-naming names it (see newResource).
             return { arn: `arn:aws:iam::${ACCOUNT}:user${inputs.path ?? "/"}${inputs.name ?? `${name}-${id.slice(0, 7)}`}` };
+        case "aws:secretsmanager/secret:Secret":
+            // Secrets Manager's ARNs end in the name and six random characters.
+            return { arn: arn("secretsmanager", `secret:${name}-${id.slice(0, 6)}`), name: `${name}-${id.slice(0, 7)}` };
         case "aws:iam/accessKey:AccessKey":
             return { secret: `offline-secret-access-key-${id}` };
         case "aws:kms/key:Key":

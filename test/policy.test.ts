@@ -610,7 +610,7 @@ describe("policy pack: servers without Kubernetes (tracardi:compute vm)", () => 
         // Overridden by the fetched secret (the later env file), but still written where anyone who may describe the template reads it.
         await caught(setEnv(vmProduction, "public-api-lt", "public-api", "INSTALLATION_TOKEN", "s3cr3t"), name,
             [/public-api-lt writes INSTALLATION_TOKEN into its user data/]);
-        const inUnit = changedUserData(vmProduction, "workers-lt", (s) => s.replace("Type=oneshot\n", "Type=oneshot\nEnvironment=\"INSTALLATION_TOKEN=s3cr3t\"\n"));
+        const inUnit = changedUserData(vmProduction, "workers-lt", (s) => s.replace("Type=exec\n", "Type=exec\nEnvironment=\"INSTALLATION_TOKEN=s3cr3t\"\n"));
         await caught(inUnit, name, [/workers-lt writes INSTALLATION_TOKEN into its user data/]);
     });
 

@@ -1,6 +1,5 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
-import { refreshBounds } from "../components/vmCompute";
 import type { StackPlan } from "../offline/harness";
 import { ofType } from "../offline/query";
 import { vmUserData } from "../offline/userData";
@@ -46,11 +45,13 @@ describe("Tracardi on EC2 servers (compute vm)", () => {
         const appSubnets = vm.resources.filter((r) => r.type === "aws:ec2/subnet:Subnet" && /-app-\d$/.test(r.name)).map((s) => s.id).sort();
         for (const [tier, size] of [["public-api", 3], ["internal-api", 2], ["gui", 2]] as const) {
             const group = tierOf(vm, tier).inputs as Obj;
-            assert.deepStrictEqual([group.minSize, group.desiredCapacity, group.maxSize], [size, size, size + 1], tier);
+            assert.deepStrictEqual([group.minSize, group.desiredCapacity, group.maxSize], [size, size, { 3: 5, 2: 3 }[size]], tier);
             assert.deepStrictEqual([...group.vpcZoneIdentifiers].sort(), appSubnets);
             assert.strictEqual(group.healthCheckType, "ELB");
+            // A new server before an old one stops: 3 servers may be 4 (134 %), 2 may be 3 (150 %).
             assert.deepStrictEqual([group.instanceRefresh.preferences.minHealthyPercentage, group.instanceRefresh.preferences.maxHealthyPercentage],
-                [100, refreshBounds(size).maxHealthyPercentage], `${tier}: a refresh must keep every server in service`);
+                [100, { 3: 134, 2: 150 }[size]], `${tier}: a refresh must keep every server in service`);
+            assert.ok(Math.ceil((size * group.instanceRefresh.preferences.maxHealthyPercentage) / 100) <= group.maxSize, `${tier}: the spare does not fit`);
         }
     });
 
@@ -118,6 +119,10 @@ describe("Tracardi on EC2 servers (compute vm)", () => {
         const paths = groups.map((g) => [g.name.replace(/tg\d$/, ""), (g.inputs.healthCheck as Obj).path, (g.inputs.healthCheck as Obj).port, g.inputs.port]);
         for (const [, path, port, target] of paths) {
             assert.ok(["/healthcheck", "/"].includes(path) && port === "80" && target === 80, JSON.stringify(paths));
+        }
+        for (const group of groups) {
+            const check = group.inputs.healthCheck as Obj;
+            assert.deepStrictEqual([check.interval, check.timeout, check.unhealthyThreshold], [10, 5, 3], "the app's own check is asked as often as kube-proxy's");
         }
         assert.deepStrictEqual([...new Set(paths.filter(([n]) => n.endsWith("-gui-")).map(([, p]) => p))], ["/"]);
         // Each target group (two load balancers per tier) is attached to its tier's group (named <resource>-<suffix>).

@@ -224,7 +224,8 @@ describe("VM user data", () => {
         }
         assert.ok(execStart.includes(" --env-file /run/tracardi/internal-api/secret.env "));
         assert.ok(execStart.includes(" -v /run/tracardi/internal-api/files/tracardi-search-ca/ca.crt:/etc/tracardi/elastic-ca/ca.crt:ro "));
-        assert.ok(execStart.includes(" --log-driver awslogs --log-opt awslogs-region=eu-west-1 --log-opt awslogs-group=/tracardi/prod/servers"
+        assert.ok(execStart.includes(" --log-driver awslogs --log-opt mode=non-blocking --log-opt max-buffer-size=4m"
+            + " --log-opt awslogs-region=eu-west-1 --log-opt awslogs-group=/tracardi/prod/servers"
             + " --log-opt awslogs-stream=internal-api-${INSTANCE_ID} "), execStart);
         // A container without secrets fetches nothing.
         assert.doesNotMatch(unit(userData, "gui").text, /tracardi-fetch-secrets|\/run\/tracardi/);
@@ -316,7 +317,7 @@ describe("VM user data", () => {
     it("runs the one-shot with python3 after its unit, its secrets as <NAME>_FILE files, again on failure", () => {
         const { text } = unit(userData, "install");
         for (const line of [
-            "After=tracardi-internal-api.service", "Type=oneshot",
+            "After=tracardi-internal-api.service", "Type=exec",
             "Environment=\"TRACARDI_API_URL=http://127.0.0.1:30081\"", "Environment=\"ADMIN_EMAIL=admin@example.com\"",
             "Environment=\"ADMIN_PASSWORD_FILE=/run/tracardi/install/tracardi-secrets/ADMIN_PASSWORD\"",
             "Environment=\"INSTALLATION_TOKEN_FILE=/run/tracardi/install/tracardi-secrets/INSTALLATION_TOKEN\"",
@@ -384,6 +385,8 @@ ExecStart=/usr/bin/docker run --rm --name gui \\
     --env-file /etc/tracardi/gui.env \\
     -p 30082:80 \\
     --log-driver awslogs \\
+    --log-opt mode=non-blocking \\
+    --log-opt max-buffer-size=4m \\
     --log-opt awslogs-region=eu-west-1 \\
     --log-opt awslogs-group=/tracardi/prod/servers \\
     --log-opt awslogs-stream=gui-\${INSTANCE_ID} \\
