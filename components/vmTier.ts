@@ -5,6 +5,8 @@ import { managedPolicy, serviceTrustPolicy } from "../lib/iam";
 import { instanceCapacity, SUPPORTED_INSTANCE_TYPES } from "../lib/instanceTypes";
 import { named } from "../lib/tags";
 import type { TierName } from "../lib/tiers";
+// The role may put metrics in the agent's namespace only: the one the rendered agent configuration reports in.
+import { CLOUDWATCH_AGENT_CONFIG } from "../lib/vmUserData";
 
 export interface VmTierArgs {
     /** The tier the servers serve, or "workers" for the group of one that runs the release's workers. */
@@ -46,11 +48,6 @@ export const MIN_ROOT_VOLUME_GIB = 8;
 export const MAX_USER_DATA_BYTES = 16384;
 /** Tag every resource of a VM tier carries, and its servers from launch. */
 export const TIER_TAG = "tracardi:tier";
-/**
- * The namespace the CloudWatch agent reports memory and disk in (its default). The role may put
- * metrics there only: the user-data renderer must keep the agent on it.
- */
-export const CLOUDWATCH_AGENT_NAMESPACE = "CWAgent";
 
 /** SSM public parameter holding the current Amazon Linux 2023 AMI for the type's architecture. */
 export function amiParameterName(instanceType: string): string {
@@ -148,7 +145,7 @@ export function serverPolicy(inputs: ServerPolicyInputs): Record<string, unknown
                 Effect: "Allow",
                 Action: "cloudwatch:PutMetricData",
                 Resource: "*",
-                Condition: { StringEquals: { "cloudwatch:namespace": CLOUDWATCH_AGENT_NAMESPACE } },
+                Condition: { StringEquals: { "cloudwatch:namespace": CLOUDWATCH_AGENT_CONFIG.metrics.namespace } },
             },
             // The agent's dimensions (Auto Scaling group name, volume ids); neither action has resource ARNs.
             { Sid: "DescribeForAgentDimensions", Effect: "Allow", Action: ["ec2:DescribeTags", "ec2:DescribeVolumes"], Resource: "*" },
