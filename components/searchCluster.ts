@@ -56,7 +56,7 @@ export interface EckSearchClusterArgs {
  */
 export class EckSearchCluster extends pulumi.ComponentResource {
     readonly snapshotBucket: pulumi.Output<string>;
-    /** The setup job, awaited until complete (after the cluster is green): what the API's Deployments wait for. */
+    /** The job that creates Tracardi's search user, awaited until complete (after the cluster is green): what the API's Deployments wait for. */
     readonly ready: k8s.batch.v1.Job;
 
     constructor(name: string, args: EckSearchClusterArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -169,7 +169,7 @@ export class EckSearchCluster extends pulumi.ComponentResource {
             customTimeouts: { create: "30m", update: "60m" },
         });
 
-        // Tracardi's own user: its password, generated once, reaches the setup job and the API as a Secret.
+        // Tracardi's own user: its password, generated once, reaches the user job and the API as a Secret.
         const tracardiPassword = new random.RandomPassword(`${name}-tracardi-user`, { length: 32, special: false }, parent);
         const userSecret = new k8s.core.v1.Secret(`${name}-tracardi-user`, {
             metadata: { name: TRACARDI_SEARCH_SECRET.name, namespace: args.namespace, labels: tierLabels(SEARCH_TIER) },

@@ -24,7 +24,7 @@ export interface TracardiWorkloadsArgs {
     /** What must be up before any pod starts (node groups, CoreDNS). */
     dependsOn: pulumi.Input<pulumi.Resource>[];
     /**
-     * The search cluster the API needs at start-up, once it is ready: the API and worker
+     * What says search is ready for Tracardi (green, with Tracardi's user): the API and worker
      * Deployments wait for it. It may resolve after this component is built (search lives in its namespace).
      * @default none: search is outside the stack
      */

@@ -219,7 +219,7 @@ export function searchStorageClass(tags: Record<string, string>): {
 }
 
 /**
- * Only the given components of Tracardi (API tiers, workers, the snapshot job) and the operator
+ * Only the given components of Tracardi (API tiers, workers, the set-up jobs) and the operator
  * reach the HTTP port; the transport port is for the search nodes among themselves.
  */
 export function searchNetworkPolicy(namespace: string, clients: string[]): { metadata: Meta; spec: Input.networking.v1.NetworkPolicySpec } {

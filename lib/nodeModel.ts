@@ -11,6 +11,10 @@ export interface Resources {
     memoryMiB: number;
 }
 
+/** CPU and memory of several requests together. */
+export const total = (requests: Resources[]): Resources => requests.reduce(
+    (sum, r) => ({ cpuMillis: sum.cpuMillis + r.cpuMillis, memoryMiB: sum.memoryMiB + r.memoryMiB }), { cpuMillis: 0, memoryMiB: 0 });
+
 export interface NodeModel {
     instance: InstanceCapacity;
     /** Pod slots by the instance's network interfaces, before any cap: what kube-reserved is computed from. */
@@ -112,11 +116,7 @@ export function nodeModelOf(instance: InstanceCapacity): NodeModel {
         memoryMiB: capacityMemoryMiB - kubeReserved.memoryMiB - EVICTION_HARD_MIB,
         pods,
     };
-    const daemonSets = {
-        cpuMillis: DAEMONSETS.reduce((sum, d) => sum + d.requests.cpuMillis, 0),
-        memoryMiB: DAEMONSETS.reduce((sum, d) => sum + d.requests.memoryMiB, 0),
-        pods: DAEMONSETS.length,
-    };
+    const daemonSets = { ...total(DAEMONSETS.map((d) => d.requests)), pods: DAEMONSETS.length };
     return {
         instance, eniMaxPods: eniMaxPods(instance), maxPods: pods, capacityMemoryMiB, kubeReserved, evictionMiB: EVICTION_HARD_MIB, allocatable, daemonSets,
         free: {

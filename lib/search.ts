@@ -26,7 +26,7 @@ export const TRACARDI_SEARCH_ROLE = {
     indices: [{ names: ["*tracardi-*", "entity-*"], privileges: ["all"], allow_restricted_indices: false }],
 } as const;
 
-/** The built-in superuser ECK creates: only the stack's setup job logs in as it. */
+/** The built-in superuser ECK creates: only the stack's set-up jobs log in as it. */
 export const eckSuperuser = (name = SEARCH_CLUSTER_NAME) => ({ username: "elastic", password: { name: `${name}-es-elastic-user`, key: "elastic" } });
 
 /** The operator's HTTP service over TLS signed by the operator's CA. */

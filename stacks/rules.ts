@@ -1,16 +1,16 @@
 import { checkTrustedCidr } from "../lib/cidr";
 import { searchPodResources } from "../lib/elasticsearch";
 import { API_MIN, API_WORKER_MIB, apiPodBudget, workerRequests } from "../lib/manifests";
-import { nodeModel } from "../lib/nodeModel";
-import { migrationProblem, RELEASES } from "../lib/releases";
+import { nodeModel, total } from "../lib/nodeModel";
+import { migrationProblem, RELEASES, TracardiRelease } from "../lib/releases";
 import type { ConfigProblem } from "./errors";
 import { dnsSchema, elasticsearchSchema } from "./schema";
 
 type Plain = Record<string, unknown>;
 
 /** The release whose workers need the most memory: what an unknown version is sized for. */
-const HUNGRIEST_RELEASE = Object.values(RELEASES).reduce((a, b) =>
-    (workerRequests(b).reduce((sum, r) => sum + r.memoryMiB, 0) > workerRequests(a).reduce((sum, r) => sum + r.memoryMiB, 0) ? b : a));
+const workerMemory = (release: TracardiRelease) => total(workerRequests(release)).memoryMiB;
+const HUNGRIEST_RELEASE = Object.values(RELEASES).reduce((a, b) => (workerMemory(b) > workerMemory(a) ? b : a));
 
 /**
  * Rules that relate several keys, or depend on the profile. They read the merged input
@@ -82,7 +82,7 @@ export function crossFieldProblems(input: Plain): ConfigProblem[] {
         try {
             memoryMiB = apiPodBudget(node, beside).memoryMiB;
         } catch {
-            const needs = beside.reduce((sum, r) => sum + r.memoryMiB, API_MIN.memoryMiB);
+            const needs = API_MIN.memoryMiB + total(beside).memoryMiB;
             problem(`${tierKey}.instanceType`, `is too small for a Tracardi API server: it leaves pods ${node.free.memoryMiB} MiB and ` +
                 `${node.free.cpuMillis}m of CPU, and the API${beside.length ? " with the release's workers" : ""} needs ${needs} MiB and ` +
                 `${API_MIN.cpuMillis}m`, "a type with at least 2 vCPU and 4 GiB, such as c6i.large");
