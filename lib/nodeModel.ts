@@ -11,6 +11,9 @@ export interface Resources {
     memoryMiB: number;
 }
 
+/** Resources with the pod slots they take or offer. */
+export type PodResources = Resources & { pods: number };
+
 /** CPU and memory of several requests together. */
 export const total = (requests: Resources[]): Resources => requests.reduce(
     (sum, r) => ({ cpuMillis: sum.cpuMillis + r.cpuMillis, memoryMiB: sum.memoryMiB + r.memoryMiB }), { cpuMillis: 0, memoryMiB: 0 });
@@ -28,11 +31,11 @@ export interface NodeModel {
     /** The kubelet's hard eviction threshold for memory. */
     evictionMiB: number;
     /** What the scheduler may hand out: capacity less kube-reserved and eviction. */
-    allocatable: Resources & { pods: number };
+    allocatable: PodResources;
     /** What the add-on DaemonSets request on every node. */
-    daemonSets: Resources & { pods: number };
+    daemonSets: PodResources;
     /** What is left for the stack's own pods. */
-    free: Resources & { pods: number };
+    free: PodResources;
 }
 
 /**
@@ -107,18 +110,21 @@ export const DAEMONSETS: { name: string; requests: Resources }[] = [
     { name: "ebs-csi-node", requests: { cpuMillis: 30, memoryMiB: 104 } },
 ];
 
-export function nodeModelOf(instance: InstanceCapacity): NodeModel {
+const DAEMONSET_REQUESTS = { ...total(DAEMONSETS.map((d) => d.requests)), pods: DAEMONSETS.length };
+
+function nodeModelOf(instance: InstanceCapacity): NodeModel {
+    const slots = eniMaxPods(instance);
     const pods = maxPods(instance);
     const capacityMemoryMiB = instance.memoryMiB - kernelOverheadMiB(instance.memoryMiB);
-    const kubeReserved = { cpuMillis: kubeReservedCpuMillis(instance.vcpu), memoryMiB: kubeReservedMemoryMiB(eniMaxPods(instance)) };
+    const kubeReserved = { cpuMillis: kubeReservedCpuMillis(instance.vcpu), memoryMiB: kubeReservedMemoryMiB(slots) };
     const allocatable = {
         cpuMillis: instance.vcpu * 1000 - kubeReserved.cpuMillis,
         memoryMiB: capacityMemoryMiB - kubeReserved.memoryMiB - EVICTION_HARD_MIB,
         pods,
     };
-    const daemonSets = { ...total(DAEMONSETS.map((d) => d.requests)), pods: DAEMONSETS.length };
+    const daemonSets = DAEMONSET_REQUESTS;
     return {
-        instance, eniMaxPods: eniMaxPods(instance), maxPods: pods, capacityMemoryMiB, kubeReserved, evictionMiB: EVICTION_HARD_MIB, allocatable, daemonSets,
+        instance, eniMaxPods: slots, maxPods: pods, capacityMemoryMiB, kubeReserved, evictionMiB: EVICTION_HARD_MIB, allocatable, daemonSets,
         free: {
             cpuMillis: allocatable.cpuMillis - daemonSets.cpuMillis,
             memoryMiB: allocatable.memoryMiB - daemonSets.memoryMiB,

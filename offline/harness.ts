@@ -25,10 +25,6 @@ function resolve<T>(output: pulumi.Output<T>): Promise<T> {
 }
 
 /**
- * Builds a stack under mocks from configuration as the Pulumi CLI passes it, through the same
- * path as index.ts, and returns every resource it registered.
- */
-/**
  * Runs a build, failing with the first error thrown inside an apply: under mocks such an error only
  * rejects a promise nobody awaits (the resources behind it are silently missing), where the engine
  * fails the whole `pulumi up`.
@@ -51,6 +47,10 @@ async function failingOnApplyErrors<T>(build: () => Promise<T>): Promise<T> {
     }
 }
 
+/**
+ * Builds a stack under mocks from configuration as the Pulumi CLI passes it, through the same
+ * path as index.ts, and returns every resource it registered.
+ */
 export async function planStack(config: RawConfig, stack: string): Promise<StackPlan> {
     clearRecordedResources();
     await installMocks(stack);
@@ -65,6 +65,7 @@ export async function planStack(config: RawConfig, stack: string): Promise<Stack
                 secretOutputs.push(key);
             }
         }
+        // Every registration done before the resources are read.
         await waitForRPCs();
         return { stack, spec, resources: recordedResources(), invokes: recordedInvokes(), outputs: resolved, secretOutputs };
     });

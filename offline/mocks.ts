@@ -57,6 +57,9 @@ function shortId(name: string): string {
     return crypto.createHash("sha256").update(name).digest("hex").slice(0, 17);
 }
 
+/** The name Pulumi's auto-naming gives a resource that is given none: its name plus a suffix. */
+const autoName = (name: string) => `${name}-${shortId(name).slice(0, 7)}`;
+
 const ADDON_VERSIONS: Record<string, string> = {
     "vpc-cni": "v1.20.4", "kube-proxy": "v1.34.0", coredns: "v1.12.3", "aws-ebs-csi-driver": "v1.48.0",
 };
@@ -142,27 +145,27 @@ function computed(type: string, name: string, inputs: Record<string, unknown>): 
         case "aws:iam/policy:Policy":
             return { arn: `arn:aws:iam::${ACCOUNT}:${type.includes("role") ? "role" : "policy"}/${inputs.name ?? name}`, name: inputs.name ?? name };
         case "aws:iam/instanceProfile:InstanceProfile":
-            return { arn: `arn:aws:iam::${ACCOUNT}:instance-profile${inputs.path ?? "/"}${inputs.name ?? `${name}-${id.slice(0, 7)}`}` };
+            return { arn: `arn:aws:iam::${ACCOUNT}:instance-profile${inputs.path ?? "/"}${inputs.name ?? autoName(name)}` };
         case "aws:ec2/launchTemplate:LaunchTemplate":
             // A new template is at version 1, which is also its default.
             return { arn: arn("ec2", `launch-template/lt-${id}`), latestVersion: 1, defaultVersion: 1 };
         case "aws:autoscaling/group:Group": {
-            const group = (inputs.name as string) ?? `${name}-${id.slice(0, 7)}`;
+            const group = (inputs.name as string) ?? autoName(name);
             return { name: group, arn: arn("autoscaling", `autoScalingGroup:${id}:autoScalingGroupName/${group}`) };
         }
         case "aws:iam/user:User":
             // Named as Pulumi's auto-naming names it (see newResource).
-            return { arn: `arn:aws:iam::${ACCOUNT}:user${inputs.path ?? "/"}${inputs.name ?? `${name}-${id.slice(0, 7)}`}` };
+            return { arn: `arn:aws:iam::${ACCOUNT}:user${inputs.path ?? "/"}${inputs.name ?? autoName(name)}` };
         case "aws:secretsmanager/secret:Secret":
             // Secrets Manager's ARNs end in the name and six random characters.
-            return { arn: arn("secretsmanager", `secret:${name}-${id.slice(0, 6)}`), name: `${name}-${id.slice(0, 7)}` };
+            return { arn: arn("secretsmanager", `secret:${name}-${id.slice(0, 6)}`), name: autoName(name) };
         case "aws:iam/accessKey:AccessKey":
             return { secret: `offline-secret-access-key-${id}` };
         case "aws:kms/key:Key":
             return { arn: arn("kms", `key/${id}`), keyId: id };
         case "aws:s3/bucketV2:BucketV2":
         case "aws:s3/bucket:Bucket": {
-            const bucket = (inputs.bucket as string) ?? `${name}-${id.slice(0, 7)}`;
+            const bucket = (inputs.bucket as string) ?? autoName(name);
             return { bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.${REGION}.amazonaws.com` };
         }
         case "aws:cloudwatch/logGroup:LogGroup": {
@@ -191,9 +194,9 @@ export const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
         const prefix = ID_PREFIXES[args.type];
         const id = prefix ? `${prefix}-${shortId(args.name)}` : `${args.name}-id`;
-        // AWS resources without a given name get one from Pulumi's auto-naming (name plus a suffix).
-        const autoName = args.type.startsWith("aws:") ? { name: `${args.name}-${shortId(args.name).slice(0, 7)}` } : {};
-        return { id, state: { ...autoName, ...args.inputs, ...computed(args.type, args.name, args.inputs) } };
+        // AWS resources without a given name get one from Pulumi's auto-naming.
+        const named = args.type.startsWith("aws:") ? { name: autoName(args.name) } : {};
+        return { id, state: { ...named, ...args.inputs, ...computed(args.type, args.name, args.inputs) } };
     },
     call(args) {
         invoked.push({ token: args.token, inputs: args.inputs });

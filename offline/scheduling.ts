@@ -1,4 +1,4 @@
-import { ADDON_PODS, nodeModel, NodeModel, Resources } from "../lib/nodeModel";
+import { ADDON_PODS, nodeModel, NodeModel, PodResources, Resources, total } from "../lib/nodeModel";
 import type { RecordedResource } from "./mocks";
 
 /**
@@ -66,8 +66,7 @@ function podRequests(spec: Obj): Resources {
         const req = { ...(r.limits ?? {}), ...(r.requests ?? {}) };
         return { cpuMillis: cpuMillis(req.cpu), memoryMiB: memoryMiB(req.memory) };
     };
-    const sum = ((spec.containers ?? []) as Obj[]).map(of).reduce((a, b) => ({ cpuMillis: a.cpuMillis + b.cpuMillis, memoryMiB: a.memoryMiB + b.memoryMiB }),
-        { cpuMillis: 0, memoryMiB: 0 });
+    const sum = total(((spec.containers ?? []) as Obj[]).map(of));
     for (const init of ((spec.initContainers ?? []) as Obj[]).map(of)) {
         sum.cpuMillis = Math.max(sum.cpuMillis, init.cpuMillis);
         sum.memoryMiB = Math.max(sum.memoryMiB, init.memoryMiB);
@@ -182,13 +181,9 @@ export function eligible(set: PodSet, servers: Server[]): Server[] {
     return servers.filter((s) => matches(s.labels, set.nodeSelector) && s.taints.every((t) => tolerates(set.tolerations, t)));
 }
 
-export function used(server: Server, placements: Placement[]): Resources & { pods: number } {
+export function used(server: Server, placements: Placement[]): PodResources {
     const here = placements.filter((p) => p.server === server);
-    return {
-        cpuMillis: here.reduce((sum, p) => sum + p.set.requests.cpuMillis, 0),
-        memoryMiB: here.reduce((sum, p) => sum + p.set.requests.memoryMiB, 0),
-        pods: here.length,
-    };
+    return { ...total(here.map((p) => p.set.requests)), pods: here.length };
 }
 
 /** Why a pod of the set cannot go on the server, or undefined when it can. */
@@ -284,6 +279,7 @@ export function rollout(set: PodSet, servers: Server[], steady: Placement[]): Pr
         return [];
     }
     let placements = [...steady];
+    // Old and new pods carry the same labels, so each one's anti-affinity counts the other.
     const newSet: PodSet = { ...set, name: `${set.name} (new)` };
     if (set.strategy === "Recreate") {
         placements = placements.filter((p) => p.set !== set);
@@ -302,8 +298,6 @@ export function rollout(set: PodSet, servers: Server[], steady: Placement[]): Pr
     if (maxSurge === 0 && maxUnavailable === 0) {
         return [{ scenario, podSet: set.name, reason: "maxSurge and maxUnavailable are both 0: Kubernetes refuses the Deployment" }];
     }
-    // Old and new pods carry the same labels, so each one's anti-affinity counts the other.
-    newSet.labels = set.labels;
     let pendingNew = 0;
     for (let step = 0; step < 4 * set.replicas + 4; step++) {
         const old = placements.filter((p) => p.set === set).length;
@@ -398,11 +392,11 @@ export interface GroupUsage {
     instanceType: string;
     servers: number;
     /** Per server, as the node model gives it. */
-    allocatable: Resources & { pods: number };
+    allocatable: PodResources;
     /** The busiest server: what its pods request, DaemonSets included. */
-    placed: Resources & { pods: number };
+    placed: PodResources;
     /** What the busiest server has left. */
-    headroom: Resources & { pods: number };
+    headroom: PodResources;
 }
 
 export interface ScheduleReport {
@@ -415,23 +409,22 @@ export function checkScheduling(resources: RecordedResource[]): ScheduleReport {
     const servers = serversOf(resources);
     const sets = podSetsOf(resources);
     const steady = placeAll(sets, servers);
+    const groups = [...new Set(servers.map((s) => s.group))];
     const problems = [...serviceCoverage(resources, sets, servers), ...steady.problems];
     if (steady.problems.length === 0) {
         for (const set of sets) {
             problems.push(...rollout(set, servers, steady.placements));
         }
-        for (const group of [...new Set(servers.map((s) => s.group))]) {
+        for (const group of groups) {
             problems.push(...serverLost(group, servers, steady.placements));
         }
     }
-    const usage = [...new Set(servers.map((s) => s.group))].map((group) => {
+    const usage = groups.map((group) => {
         const mine = servers.filter((s) => s.group === group);
         const busiest = [...mine].sort((a, b) => used(b, steady.placements).memoryMiB - used(a, steady.placements).memoryMiB)[0];
         const taken = used(busiest, steady.placements);
         const { allocatable, daemonSets } = busiest.model;
-        const placed = {
-            cpuMillis: taken.cpuMillis + daemonSets.cpuMillis, memoryMiB: taken.memoryMiB + daemonSets.memoryMiB, pods: taken.pods + daemonSets.pods,
-        };
+        const placed = { ...total([taken, daemonSets]), pods: taken.pods + daemonSets.pods };
         return {
             group, instanceType: busiest.model.instance.instanceType, servers: mine.length, allocatable, placed,
             headroom: { cpuMillis: allocatable.cpuMillis - placed.cpuMillis, memoryMiB: allocatable.memoryMiB - placed.memoryMiB, pods: allocatable.pods - placed.pods },

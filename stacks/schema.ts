@@ -174,15 +174,17 @@ export const PROFILES = ["production", "minimal"] as const;
 /** What runs Tracardi's servers: EKS (Kubernetes) or EC2 Auto Scaling groups of its own. */
 export const COMPUTE_MODES = ["eks", "vm"] as const;
 
+const RELEASE_TAG = z.enum(Object.keys(RELEASES) as [string, ...string[]]);
+
 export const specSchema = z.strictObject({
     profile: z.enum(PROFILES),
     compute: z.enum(COMPUTE_MODES),
-    version: z.enum(Object.keys(RELEASES) as [string, ...string[]]),
+    version: RELEASE_TAG,
     /**
      * The release the stack ran before a change of `version` to one with another database version:
      * declares that the operator will migrate the data in Tracardi's GUI. Remove it once done.
      */
-    upgradeFrom: z.enum(Object.keys(RELEASES) as [string, ...string[]]).optional(),
+    upgradeFrom: RELEASE_TAG.optional(),
     trustedCidrs: z.array(z.string()).min(1, {
         message: "must name at least one network: the GUI and the GUI-facing API are never public",
     }).max(25, {

@@ -19,7 +19,6 @@ import urllib.parse
 import urllib.request
 
 
-
 def secret(name):
     """A secret from the file <name>_FILE names (mounted from a Kubernetes Secret)."""
     with open(os.environ[f"{name}_FILE"], encoding="utf-8") as file:

@@ -89,8 +89,7 @@ function vmUserData(tier: Tier, workers = false): string {
     const containers: VmContainer[] = tier.expose === undefined
         ? [{ name: tier.name, image: "tracardi/tracardi-gui:1.0.0", env: [], hostPort: 80 }]
         : [{ name: tier.name, image: "tracardi/tracardi-api:1.0.0", env: vmApiEnv(tier.expose), hostPort: 80 }];
-    const guiFacing = workers;
-    if (guiFacing) {
+    if (workers) {
         containers.push({
             name: "update-worker", image: "tracardi/update-worker:1.0.0", memoryMiB: 500,
             env: vmApiEnv("no").filter((e) => e.name !== "EXPOSE_GUI_API"),
@@ -99,7 +98,7 @@ function vmUserData(tier: Tier, workers = false): string {
     return encodeUserData(renderServerUserData({
         region: "eu-west-1", secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:tracardi-AbCdEf", logGroup: "/tracardi/servers",
         containers,
-        oneShots: guiFacing ? [{
+        oneShots: workers ? [{
             name: "install", script: "print('install')\n", after: `tracardi-${tier.name}.service`,
             env: [{ name: "TRACARDI_API_URL", value: "http://127.0.0.1:80" }],
             secretFiles: { INSTALLATION_TOKEN: { name: "tracardi-secrets", key: "INSTALLATION_TOKEN" } },
