@@ -5,7 +5,7 @@ import { denyInsecureTransport } from "../lib/iam";
 import { IPV4_ANYWHERE, IPV6_ANYWHERE, listenerRules, loadBalancerIngressCidrs, openToInternet, OptionalCollectorPaths, RulePlan } from "../lib/exposure";
 import { isLogRetention, LOG_RETENTION_DAYS, WAF_LOG_GROUP_PREFIX } from "../lib/logs";
 import { ruleDescription } from "../lib/securityGroups";
-import { named } from "../lib/tags";
+import { named, TIER_TAG } from "../lib/tags";
 import type { Exposure, TierName, TierServing } from "../lib/tiers";
 import { privateBucket } from "./privateBucket";
 
@@ -339,7 +339,7 @@ export class Edge extends pulumi.ComponentResource {
         shared: { zoneId: pulumi.Output<string>; webAcl?: aws.wafv2.WebAcl; logsReady: pulumi.Resource[] }): void {
         const parent = { parent: this };
         const prefix = `${name}-${tier.name}`;
-        const tags = { ...args.tags, "tracardi:tier": tier.name };
+        const tags = { ...args.tags, [TIER_TAG]: tier.name };
 
         const lbGroup = new aws.ec2.SecurityGroup(`${prefix}-lb`, {
             vpcId: args.vpcId,

@@ -54,7 +54,7 @@ export class NodeGroup extends pulumi.ComponentResource {
 
         this.securityGroupId = args.securityGroupId
             ? pulumi.output(args.securityGroupId)
-            : serverSecurityGroup(name, { vpcId: args.vpcId, servers: name, tags }, parent).id;
+            : serverSecurityGroup(name, { vpcId: args.vpcId, tags }, parent).id;
 
         const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-lt`, {
             description: `Nodes of ${name}`,

@@ -88,9 +88,7 @@ export class TracardiDeployment extends pulumi.ComponentResource {
         // Each tier's servers have a security group made here, outside compute: the data stores and
         // the edge admit the tier by it, whatever runs the servers. It used to be the node group's
         // own child: the alias keeps the group (and every rule naming it) in place.
-        const serverGroups = Object.fromEntries(this.tiers.map((tier) => [tier.name, serverSecurityGroup(`${name}-${tier.name}`, {
-            vpcId, servers: `${name}-${tier.name}`, tags,
-        }, { parent: this, aliases: [{ parent: pulumi.createUrn(`${name}-${tier.name}`, "tracardi:eks:NodeGroup", this) }] })])) as
+        const serverGroups = Object.fromEntries(this.tiers.map((tier) => [tier.name, serverSecurityGroup(`${name}-${tier.name}`, { vpcId, tags }, { parent: this, aliases: [{ parent: pulumi.createUrn(`${name}-${tier.name}`, "tracardi:eks:NodeGroup", this) }] })])) as
             Record<TierName, aws.ec2.SecurityGroup>;
         const apiSecurityGroups = this.tiers.filter((t) => t.kind === "api").map((t) => serverGroups[t.name].id);
 

@@ -1,11 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { INSTALL_SCRIPT } from "../lib/manifests";
+import { INSTALL_SCRIPT, installInputs } from "../lib/manifests";
 import type { TracardiRelease } from "../lib/releases";
 import { EXTERNAL_SEARCH_SECRET } from "../lib/search";
 import { guiApiTier, TierName, TierPlan, TierServing } from "../lib/tiers";
 import {
-    apiEnv, CA_MOUNT_PATH, DataEndpoints, SECRET_KEYS, SecretKeyRef, STACK_SECRET, stackSecret, TracardiSettings, workerEnv,
+    apiEnv, caFilePath, DataEndpoints, SECRET_KEYS, SecretKeyRef, STACK_SECRET, stackSecret, TracardiSettings, workerEnv,
 } from "../lib/tracardiEnv";
 import { renderServerUserData, secretKey, unitName, VmContainer } from "../lib/vmUserData";
 import type { GeneratedSecretName } from "../stacks/secrets";
@@ -16,8 +16,10 @@ import { VmTier } from "./vmTier";
  * less often and forgiven longer than kube-proxy's on EKS, since a failed server is replaced, not
  * just taken out of rotation (30 s of failures, each check allowed 5 s).
  */
+const PORT = 80;
+
 export function vmTierServing(tier: TierPlan): TierServing {
-    return { port: 80, healthCheck: { port: 80, path: tier.probePath, intervalSeconds: 10, timeoutSeconds: 5, unhealthyThreshold: 3 } };
+    return { port: PORT, healthCheck: { port: PORT, path: tier.probePath, intervalSeconds: 10, timeoutSeconds: 5, unhealthyThreshold: 3 } };
 }
 
 /**
@@ -86,14 +88,13 @@ export class VmCompute extends pulumi.ComponentResource {
                 region: regionName, secretArn, logGroup, containers: containers(data),
                 oneShots: install ? [{
                     name: "install", script: INSTALL_SCRIPT, after: unitName(guiApi.name),
-                    env: [{ name: "TRACARDI_API_URL", value: "http://127.0.0.1:80" }, { name: "ADMIN_EMAIL", value: args.adminEmail }],
-                    secretFiles: { ADMIN_PASSWORD: stackSecret("adminPassword"), INSTALLATION_TOKEN: stackSecret("installationToken") },
+                    ...installInputs(`http://127.0.0.1:${PORT}`, args.adminEmail),
                 }] : [],
             }));
-        const caFiles = (data: DataEndpoints) => (data.search.ca ? [{ secret: data.search.ca, path: `${CA_MOUNT_PATH}/${data.search.ca.key}` }] : []);
-        const tierContainer = (tier: TierPlan) => (data: DataEndpoints): VmContainer => (tier.kind === "gui"
-            ? { name: tier.name, image: release.guiImage, env: [], hostPort: 80 }
-            : { name: tier.name, image: release.apiImage, env: apiEnv(tier.role!, tier.workers!, data, args.settings), hostPort: 80, files: caFiles(data) });
+        const caFiles = (data: DataEndpoints) => (data.search.ca ? [{ secret: data.search.ca, path: caFilePath(data.search.ca) }] : []);
+        const tierContainer = (tier: TierPlan, data: DataEndpoints): VmContainer => (tier.kind === "gui"
+            ? { name: tier.name, image: release.guiImage, env: [], hostPort: PORT }
+            : { name: tier.name, image: release.apiImage, env: apiEnv(tier.role!, tier.workers!, data, args.settings), hostPort: PORT, files: caFiles(data) });
 
         this.tiers = {};
         for (const tier of args.tiers) {
@@ -103,7 +104,7 @@ export class VmCompute extends pulumi.ComponentResource {
                 size: tier.instances,
                 subnetIds: args.subnetIds,
                 securityGroupId: args.securityGroupIds[tier.name]!,
-                userData: render((data) => [tierContainer(tier)(data)], false),
+                userData: render((data) => [tierContainer(tier, data)], false),
                 secretArn: secret.arn,
                 logGroupArn: logs.arn,
                 ...refreshBounds(tier.instances),
@@ -124,7 +125,7 @@ export class VmCompute extends pulumi.ComponentResource {
             subnetIds: args.subnetIds,
             securityGroupId: args.securityGroupIds[guiApi.name]!,
             userData: render((data) => [
-                tierContainer(guiApi)(data),
+                tierContainer(guiApi, data),
                 ...release.workers.map((worker) => ({
                     name: worker.name, image: worker.image, env: workerEnv(worker, data, args.settings),
                     memoryMiB: worker.resources.memoryMiB, files: caFiles(data),

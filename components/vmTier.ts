@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { managedPolicy, serviceTrustPolicy } from "../lib/iam";
 import { instanceCapacity, SUPPORTED_INSTANCE_TYPES } from "../lib/instanceTypes";
-import { named } from "../lib/tags";
+import { named, TIER_TAG } from "../lib/tags";
 import type { TierName } from "../lib/tiers";
 // The role may put metrics in the agent's namespace only: the one the rendered agent configuration reports in.
 import { CLOUDWATCH_AGENT_CONFIG } from "../lib/vmUserData";
@@ -46,9 +46,6 @@ export const DEFAULT_ROOT_VOLUME_GIB = 30;
 export const MIN_ROOT_VOLUME_GIB = 8;
 /** EC2 takes at most 16 KB of user data, counted before base64. */
 export const MAX_USER_DATA_BYTES = 16384;
-/** Tag every resource of a VM tier carries, and its servers from launch. */
-export const TIER_TAG = "tracardi:tier";
-
 /** SSM public parameter holding the current Amazon Linux 2023 AMI for the type's architecture. */
 export function amiParameterName(instanceType: string): string {
     const arm64 = instanceCapacity(instanceType)?.arm64 ?? false;
@@ -173,6 +170,7 @@ export class VmTier extends pulumi.ComponentResource {
         super("tracardi:vm:Tier", name, {}, opts);
         checkVmTierArgs(args);
         const parent = { parent: this };
+        // Every resource of the tier carries it, and its servers from launch.
         const tags = { ...args.tags, [TIER_TAG]: args.tier };
         const grace = args.healthCheckGraceSeconds ?? DEFAULT_HEALTH_CHECK_GRACE_SECONDS;
         const partition = aws.getPartitionOutput({}, parent).partition;

@@ -333,6 +333,14 @@ export function podDisruptionBudget(component: string, namespace: string): { met
 
 /** stdlib-only Python, so the job needs nothing but a pinned Python image. */
 export const INSTALL_SCRIPT = fs.readFileSync(path.join(__dirname, "install", "install.py"), "utf8");
+
+/** What the install script reads, as a Job or a server's one-shot unit passes it. */
+export function installInputs(apiUrl: string, adminEmail: string): { env: { name: string; value: string }[]; secretFiles: Record<string, SecretKeyRef> } {
+    return {
+        env: [{ name: "TRACARDI_API_URL", value: apiUrl }, { name: "ADMIN_EMAIL", value: adminEmail }],
+        secretFiles: { ADMIN_PASSWORD: stackSecret("adminPassword"), INSTALLATION_TOKEN: stackSecret("installationToken") },
+    };
+}
 export const INSTALL_IMAGE = "python:3.12.8-alpine3.21";
 
 export interface InstallJobArgs {
@@ -415,10 +423,6 @@ export function installJob(args: InstallJobArgs): JobManifest {
         component: INSTALL_COMPONENT,
         script: INSTALL_SCRIPT,
         backoffLimit: 4,
-        env: [
-            { name: "TRACARDI_API_URL", value: args.apiUrl },
-            { name: "ADMIN_EMAIL", value: args.adminEmail },
-        ],
-        secretFiles: { ADMIN_PASSWORD: stackSecret("adminPassword"), INSTALLATION_TOKEN: stackSecret("installationToken") },
+        ...installInputs(args.apiUrl, args.adminEmail),
     });
 }

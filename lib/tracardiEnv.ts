@@ -57,6 +57,9 @@ export interface DataEndpoints {
 /** Where a mounted CA lands in the container. */
 export const CA_MOUNT_PATH = "/etc/tracardi/elastic-ca";
 
+/** Where the search cluster's CA certificate is, as ELASTIC_CA_FILE names it, in a pod or on a server. */
+export const caFilePath = (ca: SecretKeyRef): string => `${CA_MOUNT_PATH}/${ca.key}`;
+
 /**
  * What an API cluster is for. The Internet-facing cluster is always `collector`: its GUI API
  * must stay closed, so its role is derived from the tier name and cannot be configured.
@@ -83,7 +86,7 @@ export function dataEnv(data: DataEndpoints): EnvVar[] {
         env.push(secret("ELASTIC_HTTP_AUTH_PASSWORD", search.password));
     }
     if (search.ca) {
-        env.push(plain("ELASTIC_CA_FILE", `${CA_MOUNT_PATH}/${search.ca.key}`));
+        env.push(plain("ELASTIC_CA_FILE", caFilePath(search.ca)));
     }
     // 0.9+ defaults to not verifying certificates.
     env.push(

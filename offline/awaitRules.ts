@@ -41,6 +41,9 @@ export interface AwaitContext {
     scheduling: Problem[];
 }
 
+/** Kubernetes' own API groups, whose kinds the provider awaits by its own rules. */
+const builtIn = (group: string) => group === "core" || group.endsWith("k8s.io") || ["apps", "batch", "policy"].includes(group);
+
 /** Why a pod set's pods stay Pending on creation or in its own rollout, or undefined when they are placed. */
 function scheduled(name: string, context: AwaitContext): string | undefined {
     const problem = context.scheduling.find((p) => p.podSet === name && (p.scenario === "all servers up" || p.scenario === `rolling update of ${name}`));
@@ -61,10 +64,10 @@ export function awaitVerdict(resource: RecordedResource, context: AwaitContext):
     }
     if (annotations["pulumi.com/waitFor"]) {
         const awaits = `pulumi.com/waitFor ${annotations["pulumi.com/waitFor"]}`;
-        const operator = OPERATORS[group]?.(context.resources);
-        if (group === "core" || group.endsWith("k8s.io") || ["apps", "batch", "policy"].includes(group)) {
+        if (builtIn(group)) {
             return verdict(awaits, "Kubernetes' own controllers");
         }
+        const operator = OPERATORS[group]?.(context.resources);
         if (!operator) {
             return verdict(awaits, undefined, `no controller in the stack acts on ${group}`);
         }
@@ -118,7 +121,7 @@ export function awaitVerdict(resource: RecordedResource, context: AwaitContext):
             return verdict("Bound, or Pending with a WaitForFirstConsumer storage class", undefined,
                 "the stack creates no claims of its own: ECK's StatefulSets claim their volumes");
         default:
-            if (!["core", "apps", "batch", "policy", "helm.sh"].includes(group) && !group.endsWith("k8s.io")) {
+            if (!builtIn(group) && group !== "helm.sh") {
                 // Custom resources: immediate unless PULUMI_K8S_AWAIT_ALL=true or an annotation asks.
                 return verdict("nothing (custom resources are not awaited by default)", "-");
             }

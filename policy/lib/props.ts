@@ -73,7 +73,7 @@ export function settings<T>(schema: PolicyConfigSchema, args: { getConfig<U exte
     return { ...defaults, ...args.getConfig<object>() } as T;
 }
 
-type Validate = (props: Plain, args: ResourceValidationArgs, report: ReportViolation) => void;
+export type Validate = (props: Plain, args: ResourceValidationArgs, report: ReportViolation) => void;
 
 /**
  * A resource validation for the listed type tokens only. Matching tokens (not provider classes)

@@ -1,13 +1,23 @@
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { INGRESS_TYPES, ingressOf } from "../lib/ingress";
 import { COMPONENT_LABEL } from "../lib/kubernetes";
-import { at, byType, describe, isTrue, ofTypes, Plain, record, records, settings, tagsOf, text, texts } from "../lib/props";
+import { at, byType, describe, isTrue, ofTypes, Plain, record, records, settings, tagsOf, text, texts, Validate } from "../lib/props";
 import { API_TIERS, serverSecurityGroupsOf, TIER_TAG } from "../lib/tiers";
 import { AWS, BUCKETS, K8S, SECURITY_GROUPS } from "../lib/types";
 
 /** Data at rest: encrypted, protected from deletion, and reachable only from the API tiers. */
 
 const EBS_PROVISIONERS = ["ebs.csi.aws.com", "kubernetes.io/aws-ebs"];
+
+/** An instance's or a launch configuration's volumes: the root device and every EBS device encrypted. */
+function blockDevicesEncrypted(kind: string): Validate {
+    return (props, { name }, report) => {
+        const unencrypted = [record(props.rootBlockDevice), ...records(props.ebsBlockDevices)].filter((d) => !isTrue(d.encrypted));
+        if (unencrypted.length > 0) {
+            report(`${kind} ${name} has unencrypted volumes: set encrypted: true on rootBlockDevice and every ebsBlockDevices entry`);
+        }
+    };
+}
 
 export const encryptionAtRest: ResourceValidationPolicy = {
     name: "tracardi-encryption-at-rest",
@@ -24,18 +34,8 @@ export const encryptionAtRest: ResourceValidationPolicy = {
                 report(`launch template ${name} volume ${text(m.deviceName)} is not encrypted: set ebs.encrypted to "true"`);
             }
         },
-        [AWS.instance]: (props, { name }, report) => {
-            const unencrypted = [record(props.rootBlockDevice), ...records(props.ebsBlockDevices)].filter((d) => !isTrue(d.encrypted));
-            if (unencrypted.length > 0) {
-                report(`instance ${name} has unencrypted volumes: set encrypted: true on rootBlockDevice and every ebsBlockDevices entry`);
-            }
-        },
-        [AWS.launchConfiguration]: (props, { name }, report) => {
-            const unencrypted = [record(props.rootBlockDevice), ...records(props.ebsBlockDevices)].filter((d) => !isTrue(d.encrypted));
-            if (unencrypted.length > 0) {
-                report(`launch configuration ${name} has unencrypted volumes: set encrypted: true on rootBlockDevice and every ebsBlockDevices entry`);
-            }
-        },
+        [AWS.instance]: blockDevicesEncrypted("instance"),
+        [AWS.launchConfiguration]: blockDevicesEncrypted("launch configuration"),
         [AWS.ebsVolume]: (props, { name }, report) => {
             if (!isTrue(props.encrypted)) {
                 report(`EBS volume ${name} is not encrypted: set encrypted: true`);
