@@ -19,12 +19,12 @@ export const WAF_RATE_LIMIT_RANGE = [10, 2_000_000_000] as const;
  * allows 32, so the component's name may have at most 16 for `<name>-pub-lb0`.
  */
 export const MAX_EDGE_NAME_LENGTH = 16;
-export const DEFAULT_WAF_LOG_RETENTION_DAYS = 90;
+const DEFAULT_WAF_LOG_RETENTION_DAYS = 90;
 /**
  * Request headers kept out of the WAF logs: the operators' bearer tokens and every cookie. WAF wants
  * header names in lower case (WebAclLoggingConfiguration, redactedFields.singleHeader.name).
  */
-export const WAF_REDACTED_HEADERS = ["authorization", "cookie"];
+const WAF_REDACTED_HEADERS = ["authorization", "cookie"];
 
 const ABBREVIATIONS: Record<TierName, string> = { "public-api": "pub", "internal-api": "int", gui: "gui", api: "api" };
 
@@ -124,7 +124,7 @@ function checkArgs(name: string, args: EdgeArgs): void {
 }
 
 /** Whom a load-balancer ingress rule admits and why, e.g. "HTTPS from trusted network 203.0.113.0/24 to the gui load balancers". */
-export function loadBalancerIngressDescription(tier: TierName, port: number, cidr: string): string {
+function loadBalancerIngressDescription(tier: TierName, port: number, cidr: string): string {
     const internet = cidr === IPV4_ANYWHERE || cidr === IPV6_ANYWHERE;
     const who = internet ? `the Internet (any ${cidr === IPV4_ANYWHERE ? "IPv4" : "IPv6"} address)` : `trusted network ${cidr}`;
     const what = port === 443 ? "HTTPS" : port === 80 ? "HTTP (redirected to HTTPS)" : `tcp ${port}`;

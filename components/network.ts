@@ -24,6 +24,8 @@ export class Network extends pulumi.ComponentResource {
     readonly vpcCidr: string;
     readonly zones: pulumi.Output<string[]>;
     readonly subnetIds: Record<SubnetTier, pulumi.Output<string>[]>;
+    /** The public subnets' ranges, where the load balancers' addresses are. */
+    readonly publicCidrs: string[];
     /** The S3 gateway endpoint the private subnets reach S3 through: policies can require it. */
     readonly s3EndpointId: pulumi.Output<string>;
 
@@ -64,7 +66,9 @@ export class Network extends pulumi.ComponentResource {
         new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.id, tags: named(tags, `${name}-default-deny`) }, parent);
 
         const subnets: Record<SubnetTier, aws.ec2.Subnet[]> = { public: [], app: [], data: [] };
-        for (const plan of planSubnets(args.cidr, args.zoneCount)) {
+        const plans = planSubnets(args.cidr, args.zoneCount);
+        this.publicCidrs = plans.filter((p) => p.tier === "public").map((p) => p.cidr);
+        for (const plan of plans) {
             const subnetName = `${name}-${plan.tier}-${plan.zoneIndex}`;
             subnets[plan.tier].push(new aws.ec2.Subnet(subnetName, {
                 vpcId: vpc.id,

@@ -3,7 +3,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { isIpv6Cidr } from "../lib/cidr";
 import { eksTierServing, TIER_LABEL } from "../lib/manifests";
 import { stackNames } from "../lib/naming";
-import { planSubnets } from "../lib/subnets";
 import { RELEASES } from "../lib/releases";
 import { searchConnection } from "../lib/search";
 import { baseTags } from "../lib/tags";
@@ -231,7 +230,7 @@ export class TracardiDeployment extends pulumi.ComponentResource {
             secrets: this.secrets.values,
             adminEmail: spec.adminEmail,
             settings: shared.settings,
-            loadBalancerCidrs: planSubnets(spec.network.cidr, spec.network.availabilityZones).filter((s) => s.tier === "public").map((s) => s.cidr),
+            loadBalancerCidrs: this.network.publicCidrs,
             dependsOn: [...Object.values(nodeGroups), ...cluster.addons, database],
             searchReady,
         }, parent);

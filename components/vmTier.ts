@@ -40,10 +40,10 @@ export interface VmTierArgs {
     tags: Record<string, string>;
 }
 
-export const DEFAULT_HEALTH_CHECK_GRACE_SECONDS = 600;
-export const DEFAULT_ROOT_VOLUME_GIB = 30;
+const DEFAULT_HEALTH_CHECK_GRACE_SECONDS = 600;
+const DEFAULT_ROOT_VOLUME_GIB = 30;
 /** The AL2023 AMIs' root snapshot: a smaller root volume fails at launch. */
-export const MIN_ROOT_VOLUME_GIB = 8;
+const MIN_ROOT_VOLUME_GIB = 8;
 /** EC2 takes at most 16 KB of user data, counted before base64. */
 export const MAX_USER_DATA_BYTES = 16384;
 /** SSM public parameter holding the current Amazon Linux 2023 AMI for the type's architecture. */
@@ -103,7 +103,7 @@ export function encodeUserData(text: string): string {
     return gzipped.toString("base64");
 }
 
-export interface ServerPolicyInputs {
+interface ServerPolicyInputs {
     secretArn: string;
     secretKeyArn?: string;
     logGroupArn: string;
@@ -116,7 +116,7 @@ export interface ServerPolicyInputs {
  * namespace. Used instead of CloudWatchAgentServerPolicy, which allows writing to (and creating)
  * every log group in the account.
  */
-export function serverPolicy(inputs: ServerPolicyInputs): Record<string, unknown> {
+function serverPolicy(inputs: ServerPolicyInputs): Record<string, unknown> {
     // The provider's log group ARN has no ":*"; accept one given with it. Streams are ARN + ":log-stream:NAME".
     const logGroupArn = inputs.logGroupArn.replace(/:\*$/, "");
     return {

@@ -87,7 +87,7 @@ export const S3_SECRET_KEY_SETTING = "s3.client.default.secret_key";
  * SLM's health indicator (`GET _health_report`, indicator `slm`) turns yellow after this many
  * failed snapshots in a row (Elasticsearch 8.4+, default 5): one failure is enough to alarm on.
  */
-export const SLM_FAILED_SNAPSHOT_WARN_THRESHOLD = 1;
+const SLM_FAILED_SNAPSHOT_WARN_THRESHOLD = 1;
 
 export interface ElasticsearchArgs {
     namespace: string;
@@ -283,7 +283,7 @@ export function snapshotPolicy(schedule: SnapshotSchedule): Record<string, unkno
 /** stdlib-only Python, run in the same pinned image as the install job. */
 export const SNAPSHOT_SCRIPT = fs.readFileSync(path.join(__dirname, "snapshots", "register.py"), "utf8");
 const CA_DIR = "/etc/elastic-ca";
-export const TRACARDI_SEARCH_ROLE_NAME = "tracardi";
+const TRACARDI_SEARCH_ROLE_NAME = "tracardi";
 
 export interface SnapshotJobArgs {
     namespace: string;
@@ -295,7 +295,7 @@ export interface SnapshotJobArgs {
  * A set-up job that calls the cluster as the `elastic` user over verified TLS. Its name carries a
  * digest of what it sends: changed bodies are a new job (a job cannot change).
  */
-function superuserJob(args: { namespace: string; component: string; env: EnvVar[]; secretFiles: Record<string, SecretKeyRef> }): JobManifest {
+function superuserJob(args: { namespace: string; component: string; env: EnvVar[]; secretFiles?: Record<string, SecretKeyRef> }): JobManifest {
     const endpoint = eckEndpoint();
     const superuser = eckSuperuser();
     const digest = crypto.createHash("sha256").update([...args.env.map((e) => JSON.stringify(e)), SNAPSHOT_SCRIPT].join("\n")).digest("hex").slice(0, 10);
@@ -348,7 +348,6 @@ export function snapshotJob(args: SnapshotJobArgs): JobManifest {
             { name: "POLICY", value: SNAPSHOT_POLICY },
             { name: "POLICY_BODY", value: JSON.stringify(args.policy) },
         ],
-        secretFiles: {},
     });
 }
 

@@ -270,7 +270,7 @@ export const LOAD_BALANCER_CLASS = "tracardi.io/pulumi-managed-alb";
  * so without this `pulumi up` fails after ten minutes, and again on every later run. The tier's
  * Deployment rollout is what is awaited instead.
  */
-export const SKIP_AWAIT = { "pulumi.com/skipAwait": "true" };
+const SKIP_AWAIT = { "pulumi.com/skipAwait": "true" };
 
 /**
  * The tier's Service for the load balancers: fixed node ports, traffic kept on the server it
@@ -294,7 +294,7 @@ export function tierService(tier: TierPlan, namespace: string): { metadata: Inpu
 type NetworkPolicyManifest = { metadata: Input.meta.v1.ObjectMeta; spec: Input.networking.v1.NetworkPolicySpec };
 
 /** Component of the install job's pods. */
-export const INSTALL_COMPONENT = "install";
+const INSTALL_COMPONENT = "install";
 
 /**
  * The workloads' namespace admits nothing but what serves traffic: a default deny of ingress,
@@ -354,7 +354,7 @@ export interface InstallJobArgs {
 export type JobManifest = { metadata: Input.meta.v1.ObjectMeta; spec: Input.batch.v1.JobSpec };
 
 /** Where a job finds the secret files it reads: `<dir>/<secret name>/<key>`. */
-export const SECRET_FILES_DIR = "/run/secrets";
+const SECRET_FILES_DIR = "/run/secrets";
 const JOB_USER = 65534;
 
 /**

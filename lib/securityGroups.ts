@@ -8,8 +8,8 @@
  * reference, Description of each). One set for every rule: the stricter.
  */
 
-export const RULE_DESCRIPTION_MAX_LENGTH = 255;
-export const RULE_DESCRIPTION_CHARACTERS = "a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=;{}!$*";
+const RULE_DESCRIPTION_MAX_LENGTH = 255;
+const RULE_DESCRIPTION_CHARACTERS = "a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=;{}!$*";
 const ALLOWED = /^[a-zA-Z0-9 ._\-:/()#,@[\]+=;{}!$*]*$/;
 
 /** What is wrong with a rule description, or undefined when EC2 accepts it. */

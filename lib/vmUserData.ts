@@ -49,13 +49,13 @@ export interface ServerUserDataArgs {
 }
 
 /** Plain files: unit specs, plain env files, scripts. Nothing secret. */
-export const ETC_DIR = "/etc/tracardi";
+const ETC_DIR = "/etc/tracardi";
 /** tmpfs: the only place secret values are written to. */
-export const RUN_DIR = "/run/tracardi";
-export const SCRIPTS_DIR = "/opt/tracardi";
+const RUN_DIR = "/run/tracardi";
+const SCRIPTS_DIR = "/opt/tracardi";
 export const FETCH_SECRETS = "/usr/local/bin/tracardi-fetch-secrets";
 /** `INSTANCE_ID=i-...`, written at boot, read by the units for their log stream names. */
-export const INSTANCE_ENV_FILE = `${ETC_DIR}/instance.env`;
+const INSTANCE_ENV_FILE = `${ETC_DIR}/instance.env`;
 const CLOUDWATCH_AGENT_DIR = "/opt/aws/amazon-cloudwatch-agent";
 export const CLOUDWATCH_AGENT_CONFIG_PATH = `${CLOUDWATCH_AGENT_DIR}/etc/tracardi.json`;
 
@@ -325,7 +325,7 @@ const json = (value: unknown): string => `${JSON.stringify(value)}\n`;
 // Units.
 
 /** The plain (not secret) variables of a container, as a docker env file: `NAME=value`, taken literally. */
-export function plainEnvFile(c: VmContainer): string {
+function plainEnvFile(c: VmContainer): string {
     return c.env.filter(isPlain).map((e) => `${e.name}=${e.value}\n`).join("");
 }
 

@@ -144,7 +144,7 @@ export function engineReport(plan: StackPlan): EngineReport {
 const cpuMem = (r: { cpuMillis: number; memoryMiB: number; pods: number }) => `${r.cpuMillis}m, ${r.memoryMiB} MiB, ${r.pods} pods`;
 
 /** Per node group: what a server offers pods, what the busiest one runs (DaemonSets included), what is left. */
-export function renderEngineReport(report: EngineReport): string {
+function renderEngineReport(report: EngineReport): string {
     return [
         renderTable([["node group", "type", "servers", "allocatable per server", "placed (busiest server)", "headroom"],
             ...report.scheduling.usage.map((u) => [u.group, u.instanceType, String(u.servers), cpuMem(u.allocatable), cpuMem(u.placed), cpuMem(u.headroom)])]),

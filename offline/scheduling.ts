@@ -123,7 +123,7 @@ export function serversOf(resources: RecordedResource[]): Server[] {
 }
 
 /** Every pod set a stack runs: its Deployments, Jobs and search node sets, and the pods of its add-ons and operator. */
-export function podSetsOf(resources: RecordedResource[]): PodSet[] {
+function podSetsOf(resources: RecordedResource[]): PodSet[] {
     const sets: PodSet[] = [];
     for (const r of resources) {
         const inputs = r.inputs as Obj;
@@ -177,11 +177,11 @@ function tolerates(tolerations: Toleration[], taint: Server["taints"][number]): 
 }
 
 /** Servers a pod set may use at all: node selector and taints. */
-export function eligible(set: PodSet, servers: Server[]): Server[] {
+function eligible(set: PodSet, servers: Server[]): Server[] {
     return servers.filter((s) => matches(s.labels, set.nodeSelector) && s.taints.every((t) => tolerates(set.tolerations, t)));
 }
 
-export function used(server: Server, placements: Placement[]): PodResources {
+function used(server: Server, placements: Placement[]): PodResources {
     const here = placements.filter((p) => p.server === server);
     return { ...total(here.map((p) => p.set.requests)), pods: here.length };
 }
@@ -222,7 +222,7 @@ function refusal(set: PodSet, server: Server, placements: Placement[], servers: 
  * the zone with fewest pods of the set, then with most memory left (kube-scheduler's spreading
  * and least-allocated scores), then by name.
  */
-export function placeOne(set: PodSet, servers: Server[], placements: Placement[], zone?: string): Placement | string {
+function placeOne(set: PodSet, servers: Server[], placements: Placement[], zone?: string): Placement | string {
     const candidates = eligible(set, servers).filter((s) => zone === undefined || s.zone === zone);
     if (candidates.length === 0) {
         return zone ? `no server of its kind in ${zone}` : "no server matches its node selector and tolerations";

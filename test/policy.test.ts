@@ -11,8 +11,9 @@ import { mandatoryViolations, PackConfig, renderVerdicts, runPolicies, Verdict }
 import { policies } from "../policy/policies";
 import { AWS, K8S } from "../policy/lib/types";
 import { planOf, STACK_FILES } from "./helpers/plans";
-import { changed, changedUserData, compliantStack, idOf, resource, urnOf, userDataScript, without } from "./helpers/policyStacks";
+import { changed, changedUserData, compliantStack, idOf, resource, urnOf, without } from "./helpers/policyStacks";
 import { runPolicy } from "../offline/commands";
+import { decodeUserData } from "../offline/userData";
 import type { Run } from "./helpers/runTs";
 
 type Inputs = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- crafted test data
@@ -618,7 +619,7 @@ describe("policy pack: servers without Kubernetes (tracardi:compute vm)", () => 
         const planned = (await planOf("Pulumi.vm.yaml")).resources;
         const template = planned.find((r) => r.type === AWS.launchTemplate && /public-api/.test(r.name))!;
         const group = planned.find((r) => r.type === AWS.autoScalingGroup && /public-api/.test(r.name))!;
-        assert.match(userDataScript(template.inputs.userData as string), /^EXPOSE_GUI_API=no$/m);
+        assert.match(decodeUserData(template.inputs.userData as string), /^EXPOSE_GUI_API=no$/m);
         await caught(changedUserData(planned, template.name, (s) => s.replace(/^EXPOSE_GUI_API=no$/m, "EXPOSE_GUI_API=yes")),
             "tracardi-public-api-cluster", [/container public-api sets EXPOSE_GUI_API=yes/]);
         await caught(resize(planned, group.name, { desiredCapacity: 2, minSize: 2 }), "tracardi-public-api-cluster", [/runs 2 instance/]);

@@ -1,7 +1,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
-import { componentOf, isApiContainer, TIER_LABEL } from "./kubernetes";
-import { at, clusterOf, known, ofTypes, Plain, record, records, tagsOf, text, texts, TIER_TAG } from "./props";
+import { componentOf, containersOf, isApiContainer, podSpecOf, TIER_LABEL } from "./kubernetes";
+import { at, clusterOf, describe, known, ofTypes, Plain, record, records, tagsOf, text, texts, TIER_TAG } from "./props";
 import { AWS, K8S, SECURITY_GROUPS } from "./types";
 import { serverContainers } from "./userData";
 
@@ -42,14 +42,14 @@ export function tierOfNodeGroup(props: Record<string, unknown>): string | undefi
 export { TIER_TAG };
 
 /** An Auto Scaling group's tags: the `tags` list of { key, value, propagateAtLaunch } (or a map, as other resources have). */
-export function groupTagsOf(props: Plain): Record<string, string> {
+function groupTagsOf(props: Plain): Record<string, string> {
     const listed = [...records(props.tags), ...records(props.tag)]
         .filter((t) => typeof t.key === "string" && typeof t.value === "string")
         .map((t) => [t.key, t.value] as [string, string]);
     return { ...tagsOf(props), ...Object.fromEntries(listed) };
 }
 
-export function tierOfAutoScalingGroup(props: Plain): string | undefined {
+function tierOfAutoScalingGroup(props: Plain): string | undefined {
     return groupTagsOf(props)[TIER_TAG];
 }
 
@@ -63,13 +63,13 @@ export function autoScalingGroupsOf(resources: PolicyResource[], tier: string): 
  * minimum, since scaling in may take it down to that (AWS starts a group without a desired
  * capacity at its minimum).
  */
-export function serversOfGroup(group: PolicyResource): number {
+function serversOfGroup(group: PolicyResource): number {
     const sizes = [group.props.desiredCapacity, group.props.minSize].filter((n): n is number => typeof n === "number");
     return sizes.length === 0 ? 0 : Math.min(...sizes);
 }
 
 /** The launch template an Auto Scaling group launches from: a dependency, or the one its id or name names. */
-export function launchTemplatesOfGroup(resources: PolicyResource[], group: PolicyResource): PolicyResource[] {
+function launchTemplatesOfGroup(resources: PolicyResource[], group: PolicyResource): PolicyResource[] {
     const spec = record(group.props.launchTemplate);
     const mixed = record(at(group.props, "mixedInstancesPolicy.launchTemplate.launchTemplateSpecification"));
     const ids = [known(() => text(spec.id)), known(() => text(mixed.launchTemplateId))].filter((v): v is string => !!v);
@@ -83,13 +83,13 @@ export function launchTemplatesOfGroup(resources: PolicyResource[], group: Polic
 }
 
 /** Security groups a launch template gives its servers (ids). */
-export function securityGroupsOfTemplate(template: PolicyResource): string[] {
+function securityGroupsOfTemplate(template: PolicyResource): string[] {
     return known(() => [...texts(template.props.vpcSecurityGroupIds), ...texts(template.props.securityGroupIds),
         ...records(template.props.networkInterfaces).flatMap((n) => texts(n.securityGroups))]) ?? [];
 }
 
 /** The tier a security group belongs to: its tracardi:tier tag, or the program's name for it (Name tracardi-<tier>-nodes). */
-export function tierOfSecurityGroup(props: Plain): string | undefined {
+function tierOfSecurityGroup(props: Plain): string | undefined {
     const tags = tagsOf(props);
     return tags[TIER_TAG] ?? /^tracardi-(.+)-nodes$/.exec(tags.Name ?? "")?.[1];
 }
@@ -170,9 +170,9 @@ export interface TierRunner {
 }
 
 /** Every runner of a tier: its Deployments, and each launch template of its Auto Scaling groups (a group with none is a runner without containers). */
-export function runnersOf(resources: PolicyResource[], tier: string, podContainers: (deployment: PolicyResource) => Plain[]): TierRunner[] {
+export function runnersOf(resources: PolicyResource[], tier: string): TierRunner[] {
     const runners: TierRunner[] = deploymentsOf(resources, tier).map((d) => ({
-        resource: d, label: `${d.type.split(":").pop()} ${d.name}`, containers: podContainers(d), compute: "eks",
+        resource: d, label: describe(d), containers: containersOf(podSpecOf(d.type, d.props)), compute: "eks",
     }));
     for (const group of autoScalingGroupsOf(resources, tier)) {
         const templates = launchTemplatesOfGroup(resources, group);

@@ -1,5 +1,5 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { containersOf, envOf, podLabelsOf, podSpecOf, selects, TIER_LABEL } from "../lib/kubernetes";
+import { envOf, podLabelsOf, podSpecOf, selects, TIER_LABEL } from "../lib/kubernetes";
 import { at, clusterOf, describe, ofTypes, Plain, record, records, settings, text } from "../lib/props";
 import {
     API_TIERS, apiContainersOf, CLUSTERS, deploymentsOf, instancesOf, Profile, profileOf, replicasOf, runnersOf, runsTier, thresholdOf, thresholds,
@@ -15,14 +15,9 @@ import { AWS, K8S } from "../lib/types";
 
 const key = (tier: string, field: string) => `tracardi:${TIER_KEYS[tier]}.${field}`;
 
-/** The containers of a Deployment's pods. */
-function podContainers(deployment: PolicyResource): Plain[] {
-    return containersOf(podSpecOf(deployment.type, deployment.props));
-}
-
 /** The tier's runners (Deployments on EKS, Auto Scaling groups' launch templates on servers) whose containers the pack can read. */
 function readableRunners(resources: PolicyResource[], tier: string): (TierRunner & { containers: Plain[] })[] {
-    return runnersOf(resources, tier, podContainers).filter((r): r is TierRunner & { containers: Plain[] } => r.containers !== undefined);
+    return runnersOf(resources, tier).filter((r): r is TierRunner & { containers: Plain[] } => r.containers !== undefined);
 }
 
 /** Where a runner's plain environment is set, for a fix in a message. */
@@ -159,7 +154,7 @@ function zoneAware(nodeSet: Record<string, unknown>): boolean {
  */
 function checkExternalSearch(resources: PolicyResource[], profile: Profile, minNodes: number,
     report: (message: string) => void): void {
-    const runners = API_TIERS.flatMap((t) => runnersOf(resources, t, podContainers));
+    const runners = API_TIERS.flatMap((t) => runnersOf(resources, t));
     const containers = runners.flatMap(apiContainersOf);
     if (containers.length === 0 && runners.some((r) => r.containers === undefined)) {
         return; // servers' user data still unknown (a preview of a new stack): nothing to judge yet

@@ -1,6 +1,6 @@
-import * as zlib from "zlib";
 import { encodeUserData } from "../../components/vmTier";
 import { mocks, RecordedResource } from "../../offline/mocks";
+import { decodeUserData } from "../../offline/userData";
 import type { EnvVar } from "../../lib/tracardiEnv";
 import { renderServerUserData, VmContainer } from "../../lib/vmUserData";
 import { AWS, K8S } from "../../policy/lib/types";
@@ -106,15 +106,10 @@ function vmUserData(tier: Tier, workers = false): string {
     }));
 }
 
-/** The script a launch template's user data holds. */
-export function userDataScript(encoded: string): string {
-    return zlib.gunzipSync(Buffer.from(encoded, "base64")).toString("utf8");
-}
-
 /** A deep copy of the stack with one launch template's user data script edited (and encoded again as the program does). */
 export function changedUserData(stack: RecordedResource[], name: string, edit: (script: string) => string): RecordedResource[] {
     return changed(stack, name, (inputs) => {
-        const script = userDataScript(inputs.userData);
+        const script = decodeUserData(inputs.userData);
         const edited = edit(script);
         if (edited === script) {
             throw new Error(`the edit left the user data of ${name} as it was`);
