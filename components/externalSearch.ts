@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { tierLabels } from "../lib/manifests";
-import { EXTERNAL_SEARCH_SECRET } from "../lib/search";
+import { EXTERNAL_SEARCH_SECRET, externalSearchSecretData } from "../lib/search";
 
 export interface ExternalSearchArgs {
     provider: k8s.Provider;
@@ -20,14 +20,10 @@ export interface ExternalSearchArgs {
 export class ExternalSearch extends pulumi.ComponentResource {
     constructor(name: string, args: ExternalSearchArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracardi:search:External", name, {}, opts);
-        const secret = EXTERNAL_SEARCH_SECRET;
         new k8s.core.v1.Secret(`${name}-credentials`, {
-            metadata: { name: secret.name, namespace: args.namespace, labels: tierLabels("search") },
+            metadata: { name: EXTERNAL_SEARCH_SECRET.name, namespace: args.namespace, labels: tierLabels("search") },
             type: "Opaque",
-            stringData: pulumi.secret(pulumi.all([args.password, args.ca]).apply(([password, ca]) => ({
-                [secret.passwordKey]: password,
-                ...(ca === undefined ? {} : { [secret.caKey]: ca }),
-            }))),
+            stringData: pulumi.secret(pulumi.all([args.password, args.ca]).apply(([password, ca]) => externalSearchSecretData(password, ca))),
         }, { parent: this, provider: args.provider });
         this.registerOutputs({});
     }

@@ -7,7 +7,7 @@ import {
 import { nodeModel } from "../lib/nodeModel";
 import type { TracardiRelease } from "../lib/releases";
 import { guiApiTier, TierPlan } from "../lib/tiers";
-import { apiEnv, DataEndpoints, SECRET_KEYS, STACK_SECRET, TracardiSettings, workerEnv } from "../lib/tracardiEnv";
+import { apiEnv, DataEndpoints, STACK_SECRET, stackSecretData, TracardiSettings, workerEnv } from "../lib/tracardiEnv";
 import type { GeneratedSecretName } from "../stacks/secrets";
 
 export interface TracardiWorkloadsArgs {
@@ -56,8 +56,7 @@ export class TracardiWorkloads extends pulumi.ComponentResource {
         const secret = new k8s.core.v1.Secret(`${name}-secrets`, {
             metadata: { name: STACK_SECRET, namespace: args.namespace },
             type: "Opaque",
-            stringData: Object.fromEntries((Object.keys(SECRET_KEYS) as GeneratedSecretName[])
-                .map((key) => [SECRET_KEYS[key], args.secrets[key]])),
+            stringData: stackSecretData(args.secrets),
         }, inNamespace);
         const ready = { ...options, dependsOn: [namespace, secret] };
         const searchReady = { ...options, dependsOn: [namespace, secret, ...(args.searchReady ? [args.searchReady] : [])] };

@@ -2,11 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { INSTALL_SCRIPT, installInputs } from "../lib/manifests";
 import type { TracardiRelease } from "../lib/releases";
-import { EXTERNAL_SEARCH_SECRET } from "../lib/search";
+import { EXTERNAL_SEARCH_SECRET, externalSearchSecretData } from "../lib/search";
 import { guiApiTier, TierName, TierPlan, TierServing } from "../lib/tiers";
-import {
-    apiEnv, caFilePath, DataEndpoints, SECRET_KEYS, SecretKeyRef, STACK_SECRET, stackSecret, TracardiSettings, workerEnv,
-} from "../lib/tracardiEnv";
+import { apiEnv, caFilePath, DataEndpoints, STACK_SECRET, stackSecretData, TracardiSettings, workerEnv } from "../lib/tracardiEnv";
 import { renderServerUserData, secretKey, unitName, VmContainer } from "../lib/vmUserData";
 import type { GeneratedSecretName } from "../stacks/secrets";
 import { VmTier } from "./vmTier";
@@ -66,13 +64,13 @@ export class VmCompute extends pulumi.ComponentResource {
         const { tags, release } = args;
         const region = aws.getRegionOutput({}, parent).region;
 
-        // Every secret a server may need, by the reference the environment names it with.
-        const ref = (secretName: string, key: string): SecretKeyRef => ({ name: secretName, key });
-        const entries = pulumi.all([args.secrets, args.search.password, args.search.ca]).apply(([stack, password, ca]) => JSON.stringify({
-            ...Object.fromEntries((Object.keys(SECRET_KEYS) as GeneratedSecretName[]).map((k) => [secretKey(stackSecret(k)), stack[k]])),
-            [secretKey(ref(EXTERNAL_SEARCH_SECRET.name, EXTERNAL_SEARCH_SECRET.passwordKey))]: password,
-            ...(ca === undefined ? {} : { [secretKey(ref(EXTERNAL_SEARCH_SECRET.name, EXTERNAL_SEARCH_SECRET.caKey))]: ca }),
-        }));
+        // Every secret a server may need: the Secrets a pod would mount, by the reference the environment names each with.
+        const under = (secretName: string, data: Record<string, string>) =>
+            Object.entries(data).map(([key, value]) => [secretKey({ name: secretName, key }), value]);
+        const entries = pulumi.all([args.secrets, args.search.password, args.search.ca]).apply(([stack, password, ca]) => JSON.stringify(Object.fromEntries([
+            ...under(STACK_SECRET, stackSecretData(stack)),
+            ...under(EXTERNAL_SEARCH_SECRET.name, externalSearchSecretData(password, ca)),
+        ])));
         const secret = new aws.secretsmanager.Secret(`${name}-secrets`, {
             description: `Secrets the Tracardi servers read at every start (${STACK_SECRET})`,
             recoveryWindowInDays: 7,

@@ -55,6 +55,11 @@ export function cloudIdEndpoint(cloudId: string): string {
 /** The Secret the stack creates in the workloads' namespace for an external cluster, and its keys. */
 export const EXTERNAL_SEARCH_SECRET = { name: "tracardi-elasticsearch", passwordKey: "password", caKey: "ca.crt" } as const;
 
+/** That Secret's data: the password, and the CA when one is given. */
+export function externalSearchSecretData(password: string, ca: string | undefined): Record<string, string> {
+    return { [EXTERNAL_SEARCH_SECRET.passwordKey]: password, ...(ca === undefined ? {} : { [EXTERNAL_SEARCH_SECRET.caKey]: ca }) };
+}
+
 export interface ExternalSearchSpec {
     hosts?: string[];
     cloudId?: string;

@@ -28,6 +28,11 @@ export const SECRET_KEYS = {
 
 export const stackSecret = (key: keyof typeof SECRET_KEYS): SecretKeyRef => ({ name: STACK_SECRET, key: SECRET_KEYS[key] });
 
+/** The stack Secret's data: each secret under its key. */
+export function stackSecretData<T>(values: Record<keyof typeof SECRET_KEYS, T>): Record<string, T> {
+    return Object.fromEntries((Object.keys(SECRET_KEYS) as (keyof typeof SECRET_KEYS)[]).map((name) => [SECRET_KEYS[name], values[name]]));
+}
+
 /** How the API reaches Elasticsearch. */
 export interface SearchConnection {
     /**
