@@ -2,8 +2,8 @@ import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { isIpv6Cidr } from "../lib/cidr";
 import { eksTierServing, TIER_LABEL } from "../lib/manifests";
-import { stackNames } from "../lib/naming";
-import { RELEASES } from "../lib/releases";
+import { StackNames, stackNames } from "../lib/naming";
+import { RELEASES, TracardiRelease } from "../lib/releases";
 import { searchConnection } from "../lib/search";
 import { baseTags } from "../lib/tags";
 import { planTiers, TierName, TierPlan, TierServing } from "../lib/tiers";
@@ -42,6 +42,8 @@ interface TierServers {
 interface Shared {
     name: string;
     spec: StackSpec;
+    names: StackNames;
+    release: TracardiRelease;
     tags: Record<string, string>;
     data: pulumi.Output<DataEndpoints>;
     settings: TracardiSettings;
@@ -121,7 +123,7 @@ export class TracardiDeployment extends pulumi.ComponentResource {
             mysql: mysql && mysqlHost ? { host: mysqlHost, port: mysql.port, username: mysql.username, database: mysql.database } : undefined,
         }));
         const shared: Shared = {
-            name, spec, tags, data, serverGroups, database,
+            name, spec, names, release, tags, data, serverGroups, database,
             settings: { queryTimeoutSeconds: spec.elasticsearch.queryTimeoutSeconds, destinations: spec.destinations },
         };
 
@@ -179,10 +181,8 @@ export class TracardiDeployment extends pulumi.ComponentResource {
     private eksCompute(shared: Shared, args: TracardiDeploymentArgs): {
         cluster: EksCluster; nodeGroups: Partial<Record<TierName, NodeGroup>>; workloads: TracardiWorkloads; servers: Partial<Record<TierName, TierServers>>;
     } {
-        const { name, spec, tags, data, serverGroups, database } = shared;
+        const { name, spec, names, release, tags, data, serverGroups, database } = shared;
         const parent = { parent: this };
-        const names = stackNames(args.stack);
-        const release = RELEASES[spec.version];
         const { vpcId, subnetIds } = this.network;
 
         const cluster = new EksCluster(`${name}-eks`, {

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type * as Input from "@pulumi/kubernetes/types/input";
 import { denyInsecureTransport } from "./iam";
-import { NodeModel, POD_HEADROOM } from "./nodeModel";
+import { leftForPod, NodeModel } from "./nodeModel";
 import { guaranteed, JobManifest, PodResources, pythonJob, TIER_LABEL, tierLabels } from "./manifests";
 import type { EnvVar, SecretKeyRef } from "./tracardiEnv";
 import { eckEndpoint, eckSuperuser, SEARCH_CLUSTER_NAME, TRACARDI_SEARCH_ROLE, TRACARDI_SEARCH_SECRET, TRACARDI_SEARCH_USER } from "./search";
@@ -57,8 +57,7 @@ export const MAX_HEAP_MIB = 31 * 1024;
 
 /** Elasticsearch has its server to itself: what the node model leaves pods but the headroom, requests equal to limits. */
 export function searchPodResources(node: NodeModel): PodResources {
-    const cpuMillis = node.free.cpuMillis - POD_HEADROOM.cpuMillis;
-    const memoryMiB = node.free.memoryMiB - POD_HEADROOM.memoryMiB;
+    const { cpuMillis, memoryMiB } = leftForPod(node, []);
     if (memoryMiB < SEARCH_MIN_MEMORY_MIB) {
         throw new RangeError(`a ${node.instance.instanceType} leaves Elasticsearch ${memoryMiB} MiB; it needs ${SEARCH_MIN_MEMORY_MIB}`);
     }

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type * as Input from "@pulumi/kubernetes/types/input";
-import { NodeModel, POD_HEADROOM, Resources, total } from "./nodeModel";
+import { leftForPod, NodeModel, Resources } from "./nodeModel";
 import type { TracardiRelease, WorkerImage } from "./releases";
 import type { TierName, TierPlan, TierServing } from "./tiers";
 import { CA_MOUNT_PATH, EnvVar, SecretKeyRef, stackSecret } from "./tracardiEnv";
@@ -68,9 +68,7 @@ export const API_MIN = { cpuMillis: 500, memoryMiB: 1024 };
 
 /** What an API server leaves its API pod once the pods beside it have their requests; a RangeError when too little. */
 export function apiPodBudget(node: NodeModel, beside: Resources[]): Resources {
-    const taken = total([POD_HEADROOM, ...beside]);
-    const cpuMillis = node.free.cpuMillis - taken.cpuMillis;
-    const memoryMiB = node.free.memoryMiB - taken.memoryMiB;
+    const { cpuMillis, memoryMiB } = leftForPod(node, beside);
     if (cpuMillis < API_MIN.cpuMillis || memoryMiB < API_MIN.memoryMiB) {
         throw new RangeError(`a ${node.instance.instanceType} leaves ${cpuMillis}m and ${memoryMiB}Mi for the API`);
     }

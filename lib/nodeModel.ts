@@ -12,7 +12,7 @@ export interface Resources {
 }
 
 /** Resources with the pod slots they take or offer. */
-export type PodResources = Resources & { pods: number };
+export type ResourcesAndPods = Resources & { pods: number };
 
 /** CPU and memory of several requests together. */
 export const total = (requests: Resources[]): Resources => requests.reduce(
@@ -31,11 +31,11 @@ export interface NodeModel {
     /** The kubelet's hard eviction threshold for memory. */
     evictionMiB: number;
     /** What the scheduler may hand out: capacity less kube-reserved and eviction. */
-    allocatable: PodResources;
+    allocatable: ResourcesAndPods;
     /** What the add-on DaemonSets request on every node. */
-    daemonSets: PodResources;
+    daemonSets: ResourcesAndPods;
     /** What is left for the stack's own pods. */
-    free: PodResources;
+    free: ResourcesAndPods;
 }
 
 /**
@@ -97,6 +97,12 @@ export const kernelOverheadMiB = (nominalMiB: number): number => Math.ceil(Math.
  * at every `pulumi up`) requested more than today's.
  */
 export const POD_HEADROOM: Resources = { cpuMillis: 100, memoryMiB: 256 };
+
+/** What a server leaves a pod that has it to itself but for the pods beside it, the headroom kept. */
+export function leftForPod(node: NodeModel, beside: Resources[]): Resources {
+    const taken = total([POD_HEADROOM, ...beside]);
+    return { cpuMillis: node.free.cpuMillis - taken.cpuMillis, memoryMiB: node.free.memoryMiB - taken.memoryMiB };
+}
 
 /**
  * Requests of the DaemonSets the stack's EKS add-ons run on every node, each tolerating every

@@ -1,4 +1,4 @@
-import { ADDON_PODS, nodeModel, NodeModel, PodResources, Resources, total } from "../lib/nodeModel";
+import { ADDON_PODS, nodeModel, NodeModel, ResourcesAndPods, Resources, total } from "../lib/nodeModel";
 import type { RecordedResource } from "./mocks";
 
 /**
@@ -181,7 +181,7 @@ function eligible(set: PodSet, servers: Server[]): Server[] {
     return servers.filter((s) => matches(s.labels, set.nodeSelector) && s.taints.every((t) => tolerates(set.tolerations, t)));
 }
 
-function used(server: Server, placements: Placement[]): PodResources {
+function used(server: Server, placements: Placement[]): ResourcesAndPods {
     const here = placements.filter((p) => p.server === server);
     return { ...total(here.map((p) => p.set.requests)), pods: here.length };
 }
@@ -392,11 +392,11 @@ export interface GroupUsage {
     instanceType: string;
     servers: number;
     /** Per server, as the node model gives it. */
-    allocatable: PodResources;
+    allocatable: ResourcesAndPods;
     /** The busiest server: what its pods request, DaemonSets included. */
-    placed: PodResources;
+    placed: ResourcesAndPods;
     /** What the busiest server has left. */
-    headroom: PodResources;
+    headroom: ResourcesAndPods;
 }
 
 export interface ScheduleReport {
