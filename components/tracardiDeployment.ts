@@ -14,6 +14,7 @@ import { Edge } from "./edge";
 import { serverSecurityGroup } from "./serverSecurityGroup";
 import { DatabaseVersion } from "./databaseVersion";
 import { VmCompute, vmTierServing } from "./vmCompute";
+import { Ec2SearchCluster } from "./ec2Search";
 import { EksCluster } from "./eksCluster";
 import { ExternalSearch } from "./externalSearch";
 import { Mysql } from "./mysql";
@@ -63,6 +64,8 @@ export class TracardiDeployment extends pulumi.ComponentResource {
     readonly workloads?: TracardiWorkloads;
     /** VM compute only. */
     readonly vm?: VmCompute;
+    /** Search on EC2 servers of its own (`elasticsearch.provider: ec2`) only. */
+    readonly searchServers?: Ec2SearchCluster;
 
     constructor(name: string, args: TracardiDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracardi:index:Deployment", name, {}, opts);
@@ -116,9 +119,25 @@ export class TracardiDeployment extends pulumi.ComponentResource {
             }, parent)
             : undefined;
 
-        const search = searchConnection(spec.elasticsearch, args.givenSecrets.elasticsearchCa !== undefined);
-        const data: pulumi.Output<DataEndpoints> = pulumi.all([redis.host, mysql?.host]).apply(([redisHost, mysqlHost]) => ({
-            search,
+        // Search on servers of its own (VM stacks) is made first: the API is told its endpoint.
+        this.searchServers = spec.elasticsearch.provider === "ec2" ? new Ec2SearchCluster(`${name}-search`, {
+            vpcId,
+            subnetIds: subnetIds.data,
+            zones: this.network.zones,
+            s3EndpointId: this.network.s3EndpointId,
+            version: spec.elasticsearch.version,
+            nodes: spec.elasticsearch.nodes,
+            instanceType: spec.elasticsearch.instanceType,
+            volumeGiB: spec.elasticsearch.volumeGiB,
+            clientSecurityGroupIds: apiSecurityGroups,
+            snapshotReaderArns: spec.elasticsearch.snapshotReaderArns,
+            deletionProtection: spec.deletionProtection,
+            tags,
+        }, parent) : undefined;
+        const search = pulumi.output(this.searchServers?.endpoint).apply((endpoint) =>
+            searchConnection(spec.elasticsearch, args.givenSecrets.elasticsearchCa !== undefined, endpoint));
+        const data: pulumi.Output<DataEndpoints> = pulumi.all([redis.host, mysql?.host, search]).apply(([redisHost, mysqlHost, searchEndpoint]) => ({
+            search: searchEndpoint,
             redis: { host: redisHost, port: redis.port },
             mysql: mysql && mysqlHost ? { host: mysqlHost, port: mysql.port, username: mysql.username, database: mysql.database } : undefined,
         }));
@@ -139,12 +158,15 @@ export class TracardiDeployment extends pulumi.ComponentResource {
                 data,
                 settings: shared.settings,
                 secrets: this.secrets.values,
-                search: { password: args.givenSecrets.elasticsearchPassword!, ca: args.givenSecrets.elasticsearchCa },
+                search: this.searchServers
+                    ? { password: this.searchServers.tracardiPassword, ca: this.searchServers.ca }
+                    : { password: args.givenSecrets.elasticsearchPassword!, ca: args.givenSecrets.elasticsearchCa },
                 adminEmail: spec.adminEmail,
                 subnetIds: subnetIds.app,
                 securityGroupIds: Object.fromEntries(this.tiers.map((t) => [t.name, serverGroups[t.name].id])),
                 tags,
-            }, { parent: this, dependsOn: [database] });
+            // From 0.9 the API exits at start-up unless search answers as Tracardi's user.
+            }, { parent: this, dependsOn: [database, ...(this.searchServers?.ready ?? [])] });
             const vm = this.vm;
             servers = Object.fromEntries(this.tiers.map((tier) => [tier.name, {
                 serving: vmTierServing(tier), autoScalingGroupName: vm.tiers[tier.name]!.autoScalingGroupName,

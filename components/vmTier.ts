@@ -9,8 +9,8 @@ import type { TierName } from "../lib/tiers";
 import { CLOUDWATCH_AGENT_CONFIG } from "../lib/vmUserData";
 
 export interface VmTierArgs {
-    /** The tier the servers serve, or "workers" for the group of one that runs the release's workers. */
-    tier: TierName | "workers";
+    /** The tier the servers serve, "workers" for the group of one that runs the release's workers, or "search" for a search node's group of one. */
+    tier: TierName | "workers" | "search";
     instanceType: string;
     /** Servers; also the minimum in service during a refresh, see minHealthyPercentage. */
     size: number;
@@ -37,6 +37,22 @@ export interface VmTierArgs {
     maxHealthyPercentage?: number;
     /** Root volume. @default 30 */
     rootVolumeGiB?: number;
+    /**
+     * Replace the servers when the launch template changes (an instance refresh). Off, a change
+     * reaches each server when it is next replaced. @default true
+     */
+    refreshOnChange?: boolean;
+    /** "ELB" also replaces servers that fail their load balancers' health checks. @default "ELB" */
+    healthCheckType?: "ELB" | "EC2";
+    /**
+     * A launch lifecycle hook the server completes itself once it is ready: until then the group
+     * (and `pulumi up`, which waits for the group's capacity) does not count it in service.
+     */
+    launchHook?: { name: string; heartbeatSeconds: number };
+    /** Statements added to the servers' role policy. */
+    extraStatements?: pulumi.Input<Record<string, unknown>[]>;
+    /** An instance role made with serverRole and shared with other groups; each group adds its policy to it. @default a role of the group's own */
+    role?: aws.iam.Role;
     tags: Record<string, string>;
 }
 
@@ -116,7 +132,7 @@ interface ServerPolicyInputs {
  * namespace. Used instead of CloudWatchAgentServerPolicy, which allows writing to (and creating)
  * every log group in the account.
  */
-function serverPolicy(inputs: ServerPolicyInputs): Record<string, unknown> {
+function serverPolicy(inputs: ServerPolicyInputs): { Version: string; Statement: Record<string, unknown>[] } {
     // The provider's log group ARN has no ":*"; accept one given with it. Streams are ARN + ":log-stream:NAME".
     const logGroupArn = inputs.logGroupArn.replace(/:\*$/, "");
     return {
@@ -150,6 +166,36 @@ function serverPolicy(inputs: ServerPolicyInputs): Record<string, unknown> {
     };
 }
 
+/** An instance role for servers: Session Manager (no SSH, no key pair) is how operators get a shell. */
+export function serverRole(name: string, description: string, tags: Record<string, string>, parent: pulumi.Resource): aws.iam.Role {
+    const partition = aws.getPartitionOutput({}, { parent }).partition;
+    return new aws.iam.Role(name, {
+        description,
+        assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com"),
+        managedPolicyArns: [partition.apply((p) => managedPolicy(p, "AmazonSSMManagedInstanceCore"))],
+        tags,
+    }, { parent });
+}
+
+/**
+ * The group's launch hook, in place before its first server starts (a hook added later misses the
+ * servers of the create). The provider waits for the group's capacity on create
+ * (terraform-provider-aws internal/service/autoscaling/group.go, wait_for_capacity_timeout, 10
+ * minutes by default): a server pending on its hook counts only once completed, so the wait covers
+ * the hook's whole heartbeat, after which AWS continues (defaultResult) and the server counts.
+ */
+export function launchHookSettings(hook: { name: string; heartbeatSeconds: number }): Pick<aws.autoscaling.GroupArgs, "initialLifecycleHooks" | "waitForCapacityTimeout"> {
+    return {
+        initialLifecycleHooks: [{
+            name: hook.name,
+            lifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHING",
+            heartbeatTimeout: hook.heartbeatSeconds,
+            defaultResult: "CONTINUE",
+        }],
+        waitForCapacityTimeout: `${Math.ceil(hook.heartbeatSeconds / 60) + 10}m`,
+    };
+}
+
 /**
  * One tier's servers on EC2 without Kubernetes: an Auto Scaling group over every zone's application
  * subnet, on a launch template with the current Amazon Linux 2023 AMI, IMDSv2 only, an encrypted
@@ -173,21 +219,17 @@ export class VmTier extends pulumi.ComponentResource {
         // Every resource of the tier carries it, and its servers from launch.
         const tags = { ...args.tags, [TIER_TAG]: args.tier };
         const grace = args.healthCheckGraceSeconds ?? DEFAULT_HEALTH_CHECK_GRACE_SECONDS;
-        const partition = aws.getPartitionOutput({}, parent).partition;
         const region = aws.getRegionOutput({}, parent).region;
 
-        const role = new aws.iam.Role(`${name}-servers`, {
-            description: `Servers of the ${args.tier} tier`,
-            assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com"),
-            // Session Manager (no SSH, no key pair) is how operators get a shell.
-            managedPolicyArns: [partition.apply((p) => managedPolicy(p, "AmazonSSMManagedInstanceCore"))],
-            tags,
-        }, parent);
+        const role = args.role ?? serverRole(`${name}-servers`, `Servers of the ${args.tier} tier`, tags, this);
         this.roleArn = role.arn;
         new aws.iam.RolePolicy(`${name}-servers`, {
             role: role.id,
-            policy: pulumi.all([args.secretArn, args.secretKeyArn, args.logGroupArn, region]).apply(([secretArn, secretKeyArn, logGroupArn, r]) =>
-                JSON.stringify(serverPolicy({ secretArn, secretKeyArn, logGroupArn, region: r }))),
+            policy: pulumi.all([args.secretArn, args.secretKeyArn, args.logGroupArn, region, args.extraStatements ?? []])
+                .apply(([secretArn, secretKeyArn, logGroupArn, r, extra]) => {
+                    const policy = serverPolicy({ secretArn, secretKeyArn, logGroupArn, region: r });
+                    return JSON.stringify({ ...policy, Statement: [...policy.Statement, ...extra] });
+                }),
         }, parent);
         const profile = new aws.iam.InstanceProfile(`${name}-servers`, { role: role.name, tags }, parent);
 
@@ -230,7 +272,7 @@ export class VmTier extends pulumi.ComponentResource {
             minSize: args.size,
             desiredCapacity: args.size,
             maxSize: Math.max(args.size + 1, Math.ceil((args.size * (args.maxHealthyPercentage ?? 100)) / 100)),
-            healthCheckType: "ELB",
+            healthCheckType: args.healthCheckType ?? "ELB",
             healthCheckGracePeriod: grace,
             // AWS recommends setting it in all cases; refreshes wait for it after each new server
             // goes InService (API_RefreshPreferences, InstanceWarmup).
@@ -238,7 +280,7 @@ export class VmTier extends pulumi.ComponentResource {
             // A numbered version, never $Latest/$Default: a refresh starts only on a version change,
             // and rollback needs one (API_RefreshPreferences, AutoRollback).
             launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
-            instanceRefresh: {
+            instanceRefresh: args.refreshOnChange === false ? undefined : {
                 strategy: "Rolling",
                 preferences: {
                     minHealthyPercentage: args.minHealthyPercentage,
@@ -256,6 +298,7 @@ export class VmTier extends pulumi.ComponentResource {
                     standbyInstances: "Terminate",
                 },
             },
+            ...(args.launchHook ? launchHookSettings(args.launchHook) : {}),
             tags: Object.entries(named(tags, name)).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
         }, parent);
         this.autoScalingGroupName = group.name;

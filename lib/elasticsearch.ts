@@ -282,7 +282,7 @@ export function snapshotPolicy(schedule: SnapshotSchedule): Record<string, unkno
 /** stdlib-only Python, run in the same pinned image as the install job. */
 export const SNAPSHOT_SCRIPT = fs.readFileSync(path.join(__dirname, "snapshots", "register.py"), "utf8");
 const CA_DIR = "/etc/elastic-ca";
-const TRACARDI_SEARCH_ROLE_NAME = "tracardi";
+export const TRACARDI_SEARCH_ROLE_NAME = "tracardi";
 
 export interface SnapshotJobArgs {
     namespace: string;

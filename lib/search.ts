@@ -83,9 +83,37 @@ export function externalSearchConnection(es: ExternalSearchSpec, withCa: boolean
     };
 }
 
-/** The connection for `elasticsearch.provider`: what the API environment is rendered from. */
-export function searchConnection(es: ExternalSearchSpec & { provider: "eck" | "external" }, withCa: boolean): SearchConnection {
-    return es.provider === "eck" ? eckSearchConnection(es.nodes) : externalSearchConnection(es, withCa);
+/**
+ * How the API reaches search on EC2 servers of the stack: their internal load balancer, over TLS
+ * signed by the stack's CA, as Tracardi's own user. Password and CA travel as an external
+ * cluster's do (EXTERNAL_SEARCH_SECRET).
+ */
+export function ec2SearchConnection(endpoint: string, nodes: number): SearchConnection {
+    const secret = EXTERNAL_SEARCH_SECRET;
+    return {
+        hosts: `${endpoint}:9200`,
+        scheme: "https",
+        username: TRACARDI_SEARCH_USER,
+        password: { name: secret.name, key: secret.passwordKey },
+        ca: { name: secret.name, key: secret.caKey },
+        shards: INDEX_SHARDS,
+        replicas: indexReplicas(nodes),
+    };
+}
+
+/** The connection for `elasticsearch.provider`: what the API environment is rendered from. ec2 needs its load balancer's name. */
+export function searchConnection(es: ExternalSearchSpec & { provider: "eck" | "ec2" | "external" }, withCa: boolean, ec2Endpoint?: string): SearchConnection {
+    switch (es.provider) {
+        case "eck":
+            return eckSearchConnection(es.nodes);
+        case "ec2":
+            if (ec2Endpoint === undefined) {
+                throw new Error("search on EC2 servers needs its load balancer's name");
+            }
+            return ec2SearchConnection(ec2Endpoint, es.nodes);
+        default:
+            return externalSearchConnection(es, withCa);
+    }
 }
 
 const ENDPOINT = /^https:\/\/([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*):(\d{1,5})\/?$/i;

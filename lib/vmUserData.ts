@@ -24,6 +24,14 @@ export interface VmContainer {
     memoryMiB?: number;
     /** Secret entries written as read-only files the container mounts, e.g. the search CA at the path ELASTIC_CA_FILE names. */
     files?: { secret: SecretKeyRef; path: string }[];
+    /** Owner (uid) of those files on the host, for images that do not run as root (Elasticsearch: 1000). @default 0 */
+    fileOwner?: number;
+    /** The host's network instead of a bridge: the container binds the server's own addresses (and reaches IMDS at hop 1). */
+    hostNetwork?: boolean;
+    /** Host paths bind-mounted into the container (plain files or directories; never secrets). */
+    mounts?: { source: string; target: string; readOnly: boolean }[];
+    /** docker --ulimit values, e.g. "nofile=65535:65535". */
+    ulimits?: string[];
 }
 
 export interface VmOneShot {
@@ -46,6 +54,11 @@ export interface ServerUserDataArgs {
     logGroup: string;
     containers: VmContainer[];
     oneShots?: VmOneShot[];
+    /**
+     * Bash run once, after the preamble and before any unit is written (e.g. attaching and mounting
+     * a data volume). Rendered by this program, never from user input; ends with a line feed.
+     */
+    setup?: string;
 }
 
 /** Plain files: unit specs, plain env files, scripts. Nothing secret. */
@@ -95,6 +108,7 @@ const ABSOLUTE_PATH = /^(\/[A-Za-z0-9._-]+)+$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]+$/;
 const LOG_GROUP = /^[A-Za-z0-9._/#-]{1,512}$/;
 const SYSTEMD_UNIT = /^[A-Za-z0-9:_.@-]+\.(service|target|socket|mount|timer|path)$/;
+const ULIMIT = /^[a-z]+=-?\d+(:-?\d+)?$/;
 
 function check(ok: boolean, what: string, reason: string): void {
     if (!ok) {
@@ -146,6 +160,17 @@ function checkContainer(c: VmContainer): void {
         checkPath(file.path, `${what}: file path`);
         checkSecretRef(file.secret, `${what}: file ${file.path}`);
     }
+    if (c.fileOwner !== undefined) {
+        check(Number.isInteger(c.fileOwner) && c.fileOwner >= 0 && c.fileOwner <= 65534, `${what}: fileOwner ${c.fileOwner}`, "must be a uid from 0 to 65534");
+    }
+    check(!(c.hostNetwork && c.hostPort !== undefined), `${what}: hostPort`, "cannot be combined with hostNetwork: the container binds the host's ports itself");
+    for (const mount of c.mounts ?? []) {
+        checkPath(mount.source, `${what}: mount source`);
+        checkPath(mount.target, `${what}: mount target`);
+    }
+    for (const ulimit of c.ulimits ?? []) {
+        check(ULIMIT.test(ulimit), `${what}: ulimit ${JSON.stringify(ulimit)}`, "is not a docker ulimit (name=soft[:hard])");
+    }
 }
 
 function checkOneShot(o: VmOneShot): void {
@@ -174,6 +199,7 @@ function checkArgs(args: ServerUserDataArgs): void {
     }
     args.containers.forEach(checkContainer);
     (args.oneShots ?? []).forEach(checkOneShot);
+    check(args.setup === undefined || args.setup.endsWith("\n"), "setup", "must end with a line feed");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -217,7 +243,8 @@ export interface SecretSpec {
     dir: string;
     /** Written to `<dir>/secret.env` as a docker env file. */
     env: { name: string; key: string }[];
-    files: { key: string; path: string }[];
+    /** `uid`: the file's owner, when not root. */
+    files: { key: string; path: string; uid?: number }[];
 }
 
 /**
@@ -238,12 +265,14 @@ import subprocess
 import sys
 
 
-def write(path, text):
+def write(path, text, uid=None):
     os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
     temporary = path + ".tmp"
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as file:
         file.write(text)
+    if uid is not None:
+        os.chown(temporary, uid, -1)
     os.replace(temporary, path)
 
 
@@ -277,7 +306,7 @@ def main(spec_path):
         lines.append(f"{entry['name']}={value}\n")
     write(os.path.join(spec["dir"], "secret.env"), "".join(lines))
     for entry in spec["files"]:
-        write(entry["path"], values[entry["key"]])
+        write(entry["path"], values[entry["key"]], entry.get("uid"))
 
 
 if __name__ == "__main__":
@@ -303,7 +332,9 @@ function containerSpec(args: ServerUserDataArgs, c: VmContainer): SecretSpec {
         secretId: args.secretArn,
         dir: runDir(c.name),
         env: c.env.filter(isSecret).map((e) => ({ name: e.name, key: secretKey(e.secret) })),
-        files: (c.files ?? []).map((f) => ({ key: secretKey(f.secret), path: containerFile(c.name, f.secret) })),
+        files: (c.files ?? []).map((f) => ({
+            key: secretKey(f.secret), path: containerFile(c.name, f.secret), ...(c.fileOwner ? { uid: c.fileOwner } : {}),
+        })),
     };
 }
 
@@ -335,8 +366,11 @@ function containerUnit(args: ServerUserDataArgs, c: VmContainer, spec: SecretSpe
         `/usr/bin/docker run --rm --name ${c.name}`,
         `--env-file ${ETC_DIR}/${c.name}.env`,
         ...(secrets ? [`--env-file ${spec.dir}/secret.env`] : []),
+        ...(c.hostNetwork ? ["--network host"] : []),
         ...(c.hostPort !== undefined ? [`-p ${c.hostPort}:80`] : []),
         ...(c.memoryMiB !== undefined ? [`--memory ${c.memoryMiB}m`] : []),
+        ...(c.ulimits ?? []).map((u) => `--ulimit ${u}`),
+        ...(c.mounts ?? []).map((m) => `-v ${m.source}:${m.target}${m.readOnly ? ":ro" : ""}`),
         ...(c.files ?? []).map((f) => `-v ${containerFile(c.name, f.secret)}:${f.path}:ro`),
         "--log-driver awslogs",
         // Non-blocking: a throttled CloudWatch Logs or a lost NAT must not stall the app's stdout.
@@ -354,6 +388,8 @@ function containerUnit(args: ServerUserDataArgs, c: VmContainer, spec: SecretSpe
         "After=docker.service network-online.target",
         "Requires=docker.service",
         "Wants=network-online.target",
+        // A data volume mounted by the setup (and by fstab after a reboot) is there before the container.
+        ...(c.mounts ?? []).filter((m) => !m.readOnly).map((m) => `RequiresMountsFor=${m.source}`),
         // Never give up restarting.
         "StartLimitIntervalSec=0",
         "",
@@ -384,6 +420,7 @@ function oneShotUnit(o: VmOneShot, spec: SecretSpec): string {
         // Not oneshot: a oneshot wanted by multi-user.target would hold a reboot up for as long as it
         // runs. It runs to the end once, and again only on failure.
         "Type=exec",
+        `EnvironmentFile=${INSTANCE_ENV_FILE}`,
         ...o.env.map((e) => systemdEnvironment(e.name, e.value)),
         ...Object.entries(o.secretFiles).map(([name, ref]) => systemdEnvironment(`${name}_FILE`, oneShotFile(o.name, ref))),
         ...(hasSecrets(spec) ? [`ExecStartPre=${FETCH_SECRETS} ${specPath(o.name)}`] : []),
@@ -427,6 +464,9 @@ export function renderServerUserData(args: ServerUserDataArgs): string {
     const oneShots = args.oneShots ?? [];
     const units = [...args.containers.map((c) => unitName(c.name)), ...oneShots.map((o) => unitName(o.name))];
     const parts: string[] = [PREAMBLE];
+    if (args.setup) {
+        parts.push("\n", args.setup);
+    }
 
     parts.push("\n# CloudWatch agent: memory and root-disk used %.\n",
         writeFileCommand(CLOUDWATCH_AGENT_CONFIG_PATH, json(CLOUDWATCH_AGENT_CONFIG), "0644"),

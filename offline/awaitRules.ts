@@ -1,5 +1,6 @@
 import type { RecordedResource } from "./mocks";
 import type { Problem } from "./scheduling";
+import { vmUserData } from "./userData";
 
 /**
  * What pulumi-kubernetes waits for before it calls an object created or updated, and what in the
@@ -129,6 +130,82 @@ export function awaitVerdict(resource: RecordedResource, context: AwaitContext):
     }
 }
 
-export function awaitVerdicts(context: AwaitContext): AwaitVerdict[] {
-    return context.resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => awaitVerdict(r, context));
+const AUTO_SCALING_GROUP = "aws:autoscaling/group:Group";
+
+/** Minutes of a provider duration ("40m", "1h", "600s"); the provider's default is 10m. */
+function minutes(duration: string | undefined): number {
+    const match = /^(\d+)([smh])$/.exec(duration ?? "10m");
+    return match ? Number(match[1]) * { s: 1 / 60, m: 1, h: 60 }[match[2] as "s" | "m" | "h"] : NaN;
+}
+
+/** Every resource a resource waits for before it is created: its dependencies and those of its inputs, transitively. */
+function upstream(resource: RecordedResource, byUrn: Map<string, RecordedResource>): Set<string> {
+    const seen = new Set<string>();
+    const queue = [resource];
+    while (queue.length > 0) {
+        const next = queue.pop()!;
+        for (const urn of [...next.dependsOn, ...Object.values(next.propertyDependencies).flat()]) {
+            if (!seen.has(urn) && byUrn.has(urn)) {
+                seen.add(urn);
+                queue.push(byUrn.get(urn)!);
+            }
+        }
+    }
+    return seen;
+}
+
+/**
+ * What the AWS provider waits for before it calls an Auto Scaling group created: as many servers
+ * InService and Healthy as the group's desired capacity, within wait_for_capacity_timeout (10 m by
+ * default); a server held by a launch lifecycle hook counts only once the hook is completed
+ * (terraform-provider-aws internal/service/autoscaling/group.go, statusGroupCapacity and
+ * waitGroupCapacitySatisfied; a launch template change starts no wait and no refresh is awaited).
+ * A hook is provided when the server's user data completes it and its role may; a group whose
+ * servers complete it only once a cluster of several groups has formed must not wait for another
+ * such group, or the first never gets its quorum.
+ */
+export function autoScalingGroupVerdict(group: RecordedResource, resources: RecordedResource[], userData: Record<string, string>): AwaitVerdict {
+    const inputs = group.inputs as Obj;
+    const hooks: Obj[] = (inputs.initialLifecycleHooks ?? []).filter((h: Obj) => h.lifecycleTransition === "autoscaling:EC2_INSTANCE_LAUNCHING");
+    const awaits = `${inputs.desiredCapacity ?? inputs.minSize} server(s) InService and Healthy within ${inputs.waitForCapacityTimeout ?? "10m"}`;
+    const verdict = (providedBy?: string, problem?: string): AwaitVerdict =>
+        ({ resource: group.name, type: group.type, awaits, providedBy, problem: providedBy ? undefined : problem });
+    if (inputs.waitForCapacityTimeout === "0") {
+        return verdict("-");
+    }
+    if (hooks.length === 0) {
+        return verdict("EC2 starting the server (health checks count after the grace period)");
+    }
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const template = resources.find((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate" && r.id === inputs.launchTemplate?.id);
+    const script = template ? userData[template.name] ?? "" : "";
+    const tags: Obj[] = inputs.tags ?? [];
+    const policies = resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.parent === group.parent).map((r) => JSON.parse(String((r.inputs as Obj).policy)));
+    for (const hook of hooks) {
+        if (!script.includes(`LIFECYCLE_HOOK=${hook.name}`)) {
+            return verdict(undefined, `no unit of the server's user data completes the launch hook ${hook.name}: every server waits out its ${hook.heartbeatTimeout} s heartbeat`);
+        }
+        const mayComplete = policies.some((p) => (p.Statement as Obj[]).some((st) => [st.Action].flat().includes("autoscaling:CompleteLifecycleAction") &&
+            Object.entries(st.Condition?.StringEquals ?? {}).every(([key, value]) => tags.some((t) => key === `autoscaling:ResourceTag/${t.key}` && t.value === value))));
+        if (!mayComplete) {
+            return verdict(undefined, `the servers' role may not complete the launch hook ${hook.name} of this group`);
+        }
+        if (minutes(inputs.waitForCapacityTimeout) <= Number(hook.heartbeatTimeout) / 60) {
+            return verdict(undefined, `wait_for_capacity_timeout ${inputs.waitForCapacityTimeout ?? "10m"} ends before the hook's ${hook.heartbeatTimeout} s heartbeat: the create fails while a node still joins`);
+        }
+    }
+    const before = upstream(group, byUrn);
+    const peer = resources.find((r) => r.type === AUTO_SCALING_GROUP && r !== group && before.has(r.urn) &&
+        ((r.inputs as Obj).initialLifecycleHooks ?? []).some((h: Obj) => hooks.some((own) => own.name === h.name)));
+    if (peer) {
+        return verdict(undefined, `it waits for ${peer.name}, whose servers complete the same hook only once the cluster has formed: neither finishes`);
+    }
+    return verdict(`the servers' ${hooks.map((h) => h.name).join(", ")} unit, completing the hook once the node has joined a green cluster`);
+}
+
+export function awaitVerdicts(context: AwaitContext & { userData?: Record<string, string> }): AwaitVerdict[] {
+    return [
+        ...context.resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => awaitVerdict(r, context)),
+        ...context.resources.filter((r) => r.type === AUTO_SCALING_GROUP).map((r) => autoScalingGroupVerdict(r, context.resources, context.userData ?? vmUserData(context.resources))),
+    ];
 }

@@ -173,6 +173,20 @@ function computed(type: string, name: string, inputs: Record<string, unknown>): 
             const logGroup = (inputs.name as string) ?? (inputs.namePrefix ? `${inputs.namePrefix}${id}${id.slice(0, 9)}` : name);
             return { arn: arn("logs", `log-group:${logGroup}`), name: logGroup };
         }
+        case "aws:ec2/networkInterface:NetworkInterface": {
+            // A private address EC2 picks in the subnet; here one from the name, stable across runs.
+            const n = parseInt(id.slice(0, 4), 16);
+            return { arn: arn("ec2", `network-interface/eni-${id}`), privateIp: `10.0.${(n >> 8) % 256}.${(n % 250) + 4}` };
+        }
+        case "aws:ebs/volume:Volume":
+            return { arn: arn("ec2", `volume/vol-${id}`) };
+        case "tls:index/privateKey:PrivateKey":
+            return { privateKeyPem: `-----BEGIN PRIVATE KEY-----\noffline key of ${name}\n-----END PRIVATE KEY-----\n`, publicKeyPem: `offline public key of ${name}` };
+        case "tls:index/selfSignedCert:SelfSignedCert":
+        case "tls:index/locallySignedCert:LocallySignedCert":
+            return { certPem: `-----BEGIN CERTIFICATE-----\noffline certificate of ${name}\n-----END CERTIFICATE-----\n` };
+        case "tls:index/certRequest:CertRequest":
+            return { certRequestPem: `-----BEGIN CERTIFICATE REQUEST-----\noffline request of ${name}\n-----END CERTIFICATE REQUEST-----\n` };
         case "random:index/randomId:RandomId":
             return { hex: id.slice(0, 2 * Number(inputs.byteLength ?? 8)), b64Url: id.slice(0, 11) };
         case "random:index/randomPassword:RandomPassword":
@@ -187,7 +201,7 @@ const ID_PREFIXES: Record<string, string> = {
     "aws:ec2/vpc:Vpc": "vpc", "aws:ec2/subnet:Subnet": "subnet", "aws:ec2/securityGroup:SecurityGroup": "sg",
     "aws:ec2/internetGateway:InternetGateway": "igw", "aws:ec2/natGateway:NatGateway": "nat", "aws:ec2/eip:Eip": "eipalloc",
     "aws:ec2/routeTable:RouteTable": "rtb", "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce", "aws:ec2/launchTemplate:LaunchTemplate": "lt",
-    "aws:ec2/flowLog:FlowLog": "fl",
+    "aws:ec2/flowLog:FlowLog": "fl", "aws:ec2/networkInterface:NetworkInterface": "eni", "aws:ebs/volume:Volume": "vol",
 };
 
 export const mocks: pulumi.runtime.Mocks = {

@@ -7,6 +7,7 @@ import { renderTable } from "../lib/table";
 import { Exposure, planTiers, TierName } from "../lib/tiers";
 import { awaitVerdicts, AwaitVerdict } from "./awaitRules";
 import { owningComponent } from "./query";
+import { vmUserData } from "./userData";
 import { checkScheduling, ScheduleReport } from "./scheduling";
 
 /** The plan as people read it: what runs where, who reaches it, and what gets created. */
@@ -43,7 +44,9 @@ export function tierRows(plan: StackPlan): TierRow[] {
     const es = spec.elasticsearch;
     rows.push(es.provider === "eck"
         ? { tier: `Elasticsearch ${es.version} (ECK)`, instances: es.nodes, instanceType: es.instanceType, host: "(inside the cluster)", reachableFrom: "the API tiers only" }
-        : {
+        : es.provider === "ec2"
+            ? { tier: `Elasticsearch ${es.version} (EC2 servers)`, instances: es.nodes, instanceType: es.instanceType, host: "(internal load balancer)", reachableFrom: "the API tiers only" }
+            : {
             tier: `Elasticsearch ${es.version} (external)`, instances: es.nodes, instanceType: "-",
             host: es.cloudId ? `Elastic Cloud deployment ${es.cloudId.split(":")[0]}` : (es.hosts ?? []).join(", "), reachableFrom: "(its own network rules)",
         });
@@ -77,8 +80,10 @@ export function nodeGroupRows(resources: RecordedResource[]): string[][] {
         }
         if (r.type === "aws:autoscaling/group:Group") {
             const tier = (inputs.tags as Obj[]).find((t) => t.key === "tracardi:tier")?.value ?? r.name;
+            const zones = zonesOf(resources, inputs.vpcZoneIdentifiers);
             return [[tier, templates.get(inputs.launchTemplate.id)?.instanceType ?? "-", String(inputs.desiredCapacity),
-                String(inputs.vpcZoneIdentifiers.length), tier === "workers" ? "workers, install" : "tier (systemd)"]];
+                zones.length === 1 ? `1 (${zones[0]})` : String(zones.length),
+                tier === "workers" ? "workers, install" : tier === "search" ? "Elasticsearch node (systemd)" : "tier (systemd)"]];
         }
         return [];
     });
@@ -95,9 +100,41 @@ export function workloadRows(resources: RecordedResource[]): string[][] {
     });
 }
 
+/** Zones of subnets, by id. */
+function zonesOf(resources: RecordedResource[], subnetIds: string[]): string[] {
+    return subnetIds.map((id) => String((resources.find((s) => s.id === id)?.inputs as Obj | undefined)?.availabilityZone ?? "?"));
+}
+
+/**
+ * Search on servers of the stack, as created: its nodes per zone, and what losing one zone leaves
+ * (a majority of the masters elects; with one replica and zone awareness another zone holds a copy of every shard).
+ */
+function searchServerRow(resources: RecordedResource[]): string[] | undefined {
+    const volumes = resources.filter((r) => r.type === "aws:ebs/volume:Volume" && (r.inputs as Obj).tags?.["tracardi:search-node"]);
+    if (volumes.length === 0) {
+        return undefined;
+    }
+    const zones = volumes.map((v) => String((v.inputs as Obj).availabilityZone));
+    const perZone = Math.max(...[...new Set(zones)].map((z) => zones.filter((x) => x === z).length));
+    const left = volumes.length - perZone;
+    const quorum = left > volumes.length / 2;
+    const script = Object.values(vmUserData(resources)).find((text) => text.includes("/etc/tracardi/elasticsearch.yml")) ?? "";
+    const version = /elasticsearch\/elasticsearch:(\S+)/.exec(script)?.[1] ?? "?";
+    const policy = JSON.parse(/Environment="POLICY_BODY=(.*)"$/m.exec(script)?.[1].replace(/\\"/g, "\"") ?? "{}");
+    return [`Elasticsearch ${version} (EC2, ${volumes.length} servers)`,
+        `${(volumes[0].inputs as Obj).size} GiB gp3 per node, one per zone (${zones.join(", ")})`,
+        `zone-aware, TLS, internal load balancer; ${policy.schedule ? `snapshots "${policy.schedule}" UTC to S3, kept ${policy.retention.expire_after}` : "no snapshots"}; ` +
+        `a zone lost leaves ${left} of ${volumes.length} masters (${quorum ? "quorum kept" : "no quorum: search stops"})${volumes.length > 1 && quorum ? " and a copy of every shard" : ""}`,
+        volumes.every((v) => v.protect) ? "protected volumes, final snapshot" : "-"];
+}
+
 /** Managed data services as created. */
 export function dataRows(resources: RecordedResource[]): string[][] {
     const rows: string[][] = [];
+    const servers = searchServerRow(resources);
+    if (servers) {
+        rows.push(servers);
+    }
     for (const r of resources) {
         const inputs = r.inputs as Obj;
         if (r.type === "aws:elasticache/replicationGroup:ReplicationGroup") {
@@ -150,7 +187,7 @@ function renderEngineReport(report: EngineReport): string {
             ...report.scheduling.usage.map((u) => [u.group, u.instanceType, String(u.servers), cpuMem(u.allocatable), cpuMem(u.placed), cpuMem(u.headroom)])]),
         report.problems.length === 0
             ? `Engines: every pod fits (all servers up, each rollout, any one server lost); ` +
-              `${report.awaits.filter((a) => a.providedBy !== "-").length} of ${report.awaits.length} Kubernetes objects are awaited, each by a condition the stack provides`
+              `${report.awaits.filter((a) => a.providedBy !== "-").length} of ${report.awaits.length} Kubernetes objects and Auto Scaling groups are awaited, each by a condition the stack provides`
             : `Engines: ${report.problems.length} problem(s) that would stop \`pulumi up\` or leave pods Pending:\n${report.problems.map((p) => `  - ${p}`).join("\n")}`,
     ].join("\n");
 }

@@ -1,5 +1,7 @@
 import { checkTrustedCidr } from "../lib/cidr";
+import { SEARCH_SERVER_MIN_MEMORY_MIB } from "../lib/ec2Search";
 import { searchPodResources } from "../lib/elasticsearch";
+import { instanceCapacity } from "../lib/instanceTypes";
 import { API_MIN, API_WORKER_MIB, apiPodBudget, workerRequests } from "../lib/manifests";
 import { nodeModel, total } from "../lib/nodeModel";
 import { migrationProblem, RELEASES, TracardiRelease } from "../lib/releases";
@@ -110,15 +112,24 @@ export function crossFieldProblems(input: Plain): ConfigProblem[] {
         if (major > maxMajor || (major === maxMajor && minor > maxMinor)) {
             problem("elasticsearch.version", `is newer than Tracardi ${release.tag} supports`,
                 `Elasticsearch 7.x up to ${release.maxElasticsearch}.x`);
-        } else if (provider === "eck" && (major < 8 || (major === 8 && minor < 4))) {
-            problem("elasticsearch.version", "is older than 8.4: ECK 3.5 runs Elasticsearch 8 and later, and the alarm on failed " +
+        } else if ((provider === "eck" || provider === "ec2") && (major < 8 || (major === 8 && minor < 4))) {
+            problem("elasticsearch.version", `is older than 8.4: ${provider === "eck" ? "ECK 3.5 runs Elasticsearch 8 and later, and " : ""}the alarm on failed ` +
                 "snapshots (slm.health.failed_snapshot_warn_threshold) needs 8.4", `8.4.0 up to ${release.maxElasticsearch}.x`);
         }
     }
     problems.push(...searchProviderProblems(provider, get, str));
     if (str("compute") === "vm" && provider === "eck") {
-        problem("elasticsearch.provider", "is eck, which runs Elasticsearch on Kubernetes: compute vm has no Kubernetes, and Elasticsearch on " +
-            "EC2 servers is not built yet", "external (an Elastic Cloud deployment, or a cluster of your own), or compute eks");
+        problem("elasticsearch.provider", "is eck, which runs Elasticsearch on Kubernetes: compute vm has no Kubernetes",
+            "ec2 (Elasticsearch on servers of its own), external (an Elastic Cloud deployment, or a cluster of your own), or compute eks");
+    }
+    if (str("compute") === "eks" && provider === "ec2") {
+        problem("elasticsearch.provider", "is ec2, which runs Elasticsearch on servers beside the cluster: an EKS stack runs it in the cluster with ECK",
+            "eck or external, or compute vm");
+    }
+    const zones = int("network.availabilityZones");
+    if (provider === "ec2" && nodes !== undefined && zones !== undefined && nodes > zones) {
+        problem("elasticsearch.nodes", `puts ${nodes} search nodes in ${zones} zones; with ec2 each node has a zone of its own (its volume lives there)`,
+            `at most network.availabilityZones (${zones})`);
     }
 
     const upgradeFrom = str("upgradeFrom");
@@ -184,11 +195,20 @@ function searchProviderProblems(provider: string | undefined, get: (path: string
     str: (path: string) => string | undefined): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const problem = (key: string, reason: string, allowed: string) => problems.push({ key, reason, given: get(key), allowed });
-    if (provider === "eck") {
+    if (provider === "eck" || provider === "ec2") {
         for (const key of EXTERNAL_ONLY.filter((k) => get(`elasticsearch.${k}`) !== undefined)) {
-            problem(`elasticsearch.${key}`, "is only read with elasticsearch.provider external: the API reaches the ECK cluster through its own service",
+            problem(`elasticsearch.${key}`, `is only read with elasticsearch.provider external: the API reaches the ${provider === "eck" ? "ECK cluster through its own service" : "search servers through their load balancer"}`,
                 "remove it, or set elasticsearch.provider to external");
         }
+    }
+    if (provider === "ec2") {
+        const memoryMiB = instanceCapacity(str("elasticsearch.instanceType") ?? "")?.memoryMiB;
+        if (memoryMiB !== undefined && memoryMiB < SEARCH_SERVER_MIN_MEMORY_MIB) {
+            problem("elasticsearch.instanceType", `has ${memoryMiB} MiB: half of it would be Elasticsearch's heap, below 2 GiB`,
+                "at least 4 GiB of memory; a memory-optimised type such as r6i.large");
+        }
+    }
+    if (provider === "eck") {
         const instanceType = str("elasticsearch.instanceType");
         const node = nodeModel(instanceType ?? "");
         if (node) {

@@ -35,7 +35,7 @@ export const OPENSEARCH_REASON =
     "Amazon OpenSearch Service cannot host Tracardi: Tracardi's index templates use the `flattened` " +
     "field type, which neither its Elasticsearch 7.10 OSS engine nor OpenSearch has, so index creation fails";
 
-export const ELASTICSEARCH_PROVIDERS = ["eck", "external"] as const;
+export const ELASTICSEARCH_PROVIDERS = ["eck", "ec2", "external"] as const;
 
 const elasticsearchProvider = z.string()
     .refine((v) => !/open.?search|aws|amazon/i.test(v), {
@@ -67,11 +67,11 @@ const elasticsearchEndpoint = z.string().superRefine((value, ctx) => {
 
 export const elasticsearchSchema = z.strictObject({
     provider: elasticsearchProvider,
-    /** ECK: master-eligible data nodes. External: the cluster's data nodes, which decide the replica count. */
+    /** ECK and ec2: master-eligible data nodes (ec2: one per zone). External: the cluster's data nodes, which decide the replica count. */
     nodes: z.int().min(1).max(15),
-    /** ECK only: the search servers, one node each. */
+    /** ECK and ec2: the search servers, one node each. */
     instanceType: ec2InstanceType,
-    /** ECK only: each node's volume. */
+    /** ECK and ec2: each node's volume. */
     volumeGiB: z.int().min(10).max(16384),
     version: pattern(/^[78]\.\d+\.\d+$/, "is not a pinned Elasticsearch 7 or 8 version", "a version such as 8.11.3"),
     /** External only: the cluster's HTTPS endpoints (or cloudId). */
@@ -85,7 +85,7 @@ export const elasticsearchSchema = z.strictObject({
      * installation and migrations run long queries.
      */
     queryTimeoutSeconds: z.int().min(12).max(600),
-    /** ECK only: IAM roles or users that may read the snapshots: decrypt them through S3, to copy them out or restore elsewhere. */
+    /** ECK and ec2: IAM roles or users that may read the snapshots: decrypt them through S3, to copy them out or restore elsewhere. */
     snapshotReaderArns: z.array(pattern(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/,
         "is not an IAM role or user ARN", "arn:aws:iam::<account>:role/<name> or arn:aws:iam::<account>:user/<name>")),
     /** External only: the user Tracardi connects as; its password is the secret elasticsearchPassword. */

@@ -116,7 +116,9 @@ function toProblems(issue: z.core.$ZodIssue, input: Plain): ConfigProblem[] {
 export function parseSpec(raw: Plain, source?: string, extraProblems: ConfigProblem[] = []): StackSpec {
     const profile = (raw.profile ?? "production") as Profile;
     const defaults = PROFILES.includes(profile) ? PROFILE_DEFAULTS[profile] : PROFILE_DEFAULTS.production;
-    const input = mergeDefaults({ profile: "production", ...defaults }, raw);
+    // Without Kubernetes, search runs on servers of its own unless the stack says otherwise.
+    const computeDefaults = raw.compute === "vm" ? { elasticsearch: { provider: "ec2" } } : {};
+    const input = mergeDefaults(mergeDefaults({ profile: "production", ...defaults }, computeDefaults), raw);
     const result = specSchema.safeParse(input);
     const problems = [
         ...extraProblems,

@@ -129,13 +129,18 @@ describe("policy pack: servers' user data as lib/vmUserData.ts renders it", () =
 
     for (const file of VM_STACK_FILES) {
         it(`${file}: each tier's group runs the tier's container, the workers' group the workers; API secrets are fetched`, async () => {
-            const resources = (await planOf(file)).resources;
+            const plan = await planOf(file);
+            const resources = plan.resources;
             const groups = resources.filter((r) => r.type === AWS.autoScalingGroup);
             assert.ok(groups.length >= 3, file);
             for (const group of groups) {
                 const tier = (group.inputs.tags as Plain[]).find((t) => t.key === "tracardi:tier")?.value;
                 const template = resources.find((r) => r.type === AWS.launchTemplate && group.dependsOn.includes(r.urn))!;
                 const containers = serverContainers(template.type, template.inputs)!;
+                if (tier === "search") {
+                    assert.deepStrictEqual(containers.map((c) => [c.name, c.image]), [["search", `docker.elastic.co/elasticsearch/elasticsearch:${plan.spec.elasticsearch.version}`]]);
+                    continue;
+                }
                 if (["public-api", "internal-api", "api", "gui"].includes(String(tier))) {
                     assert.deepStrictEqual(containers.map((c) => c.name), [tier], group.name);
                 } else {

@@ -214,13 +214,13 @@ describe("stack configuration: schema rules", () => {
     it("elasticsearch.provider values meaning Amazon OpenSearch Service are refused with the reason", () => {
         for (const given of ["opensearch", "OpenSearch", "aws-opensearch", "amazon-elasticsearch", "aws", "open_search"]) {
             assertRefused(production({ elasticsearch: { provider: given } }),
-                { key: "elasticsearch.provider", given, reason: /Amazon OpenSearch Service cannot host Tracardi.*`flattened`/, allowed: /eck, external/ });
+                { key: "elasticsearch.provider", given, reason: /Amazon OpenSearch Service cannot host Tracardi.*`flattened`/, allowed: /eck, ec2, external/ });
         }
     });
 
     it("elasticsearch.provider is eck or external", () => {
         assertRefused(production({ elasticsearch: { provider: "elastic-cloud" } }),
-            { key: "elasticsearch.provider", given: "elastic-cloud", reason: /allowed values/, allowed: /eck, external/ });
+            { key: "elasticsearch.provider", given: "elastic-cloud", reason: /allowed values/, allowed: /eck, ec2, external/ });
         const external = problemsIfAny(production({ elasticsearch: { provider: "external" } }));
         assert.deepStrictEqual(external.filter((p) => p.key === "elasticsearch.provider"), []);
     });

@@ -6,7 +6,7 @@ import { vmUserData } from "../offline/userData";
 import { readStackFile, tracardiValues } from "../stacks/config";
 import { ConfigError } from "../stacks/errors";
 import { parseSpec } from "../stacks/spec";
-import { planOf, planVariant } from "./helpers/plans";
+import { planOf, planVariant, VM_ELASTIC_CLOUD, VM_ELASTIC_CLOUD_SECRETS } from "./helpers/plans";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -18,7 +18,7 @@ function plainEnv(userData: string, container: string): Record<string, string> {
 }
 
 /** The fetch specs a user data writes (/etc/tracardi/<unit>.secrets.json), by unit: what each fetches at start. */
-function fetchSpecs(userData: string): Record<string, { env: { name: string; key: string }[]; files: { key: string }[] }> {
+function fetchSpecs(userData: string): Record<string, { secretId: string; env: { name: string; key: string }[]; files: { key: string }[] }> {
     return Object.fromEntries([...userData.matchAll(/\/etc\/tracardi\/([a-z0-9-]+)\.secrets\.json'? <<'([A-Z_0-9]+)'\n([\s\S]*?)\n\2\n/g)]
         .map((m) => [m[1], JSON.parse(m[3])]));
 }
@@ -33,11 +33,13 @@ const tierOf = (plan: StackPlan, tier: string) => ofType(plan.resources, "aws:au
 
 describe("Tracardi on EC2 servers (compute vm)", () => {
     let vm: StackPlan;
+    let vmCloud: StackPlan;
     let eks: StackPlan;
     before(async () => {
         vm = await planOf("Pulumi.vm.yaml");
-        // The same stack on EKS: what the VM servers' environment must equal.
-        eks = await planVariant("Pulumi.vm.yaml", { compute: "eks" }, "vm");
+        // With the same search on both computes (Elastic Cloud), the EKS stack's environment is what the VM servers' must equal.
+        vmCloud = await planVariant("Pulumi.vm.yaml", VM_ELASTIC_CLOUD, "vm", VM_ELASTIC_CLOUD_SECRETS);
+        eks = await planVariant("Pulumi.vm.yaml", { compute: "eks", ...VM_ELASTIC_CLOUD }, "vm", VM_ELASTIC_CLOUD_SECRETS);
     });
 
     it("runs each tier as an Auto Scaling group over every zone, sized to its instances, and nothing of Kubernetes", () => {
@@ -56,7 +58,7 @@ describe("Tracardi on EC2 servers (compute vm)", () => {
     });
 
     it("gives every server exactly the environment the EKS tiers get: one rendering, two resolvers", () => {
-        const scripts = vmUserData(vm.resources);
+        const scripts = vmUserData(vmCloud.resources);
         for (const [group, containers] of [["public-api", ["public-api"]], ["internal-api", ["internal-api"]], ["workers", ["internal-api", "update-worker", "apm"]]] as const) {
             const userData = scripts[`tracardi-vm-${group}-lt`];
             for (const container of containers) {
@@ -88,18 +90,27 @@ describe("Tracardi on EC2 servers (compute vm)", () => {
         assert.ok(!attached.some((name) => name.startsWith("tracardi-vm-workers-asg")), "the workers' server joins a load balancer");
     });
 
-    it("keeps every secret in one Secrets Manager secret the servers read at start; no value reaches the user data", () => {
-        const [version] = ofType(vm.resources, "aws:secretsmanager/secretVersion:SecretVersion");
-        assert.ok(version.secretInputs.includes("secretString"), "the secret's contents are not a Pulumi secret");
-        const stored = JSON.parse(String(version.inputs.secretString));
-        const scripts = Object.values(vmUserData(vm.resources));
-        const fetched = new Set(scripts.flatMap((text) => Object.values(fetchSpecs(text))
-            .flatMap((spec) => [...spec.env.map((e) => e.key), ...spec.files.map((f) => f.key)])));
-        assert.ok(fetched.size >= 5, `the servers fetch ${[...fetched].join(", ")}`);
-        for (const key of fetched) {
-            assert.ok(key in stored, `the servers fetch ${key}, which the secret does not hold`);
+    it("keeps every secret in a Secrets Manager secret the servers read at start; no value reaches the user data", () => {
+        // One for Tracardi's servers, one for the search servers: each group reads its own.
+        const versions = ofType(vm.resources, "aws:secretsmanager/secretVersion:SecretVersion");
+        assert.strictEqual(versions.length, 2);
+        const stored: Record<string, Record<string, string>> = {};
+        for (const version of versions) {
+            assert.ok(version.secretInputs.includes("secretString"), "the secret's contents are not a Pulumi secret");
+            const secret = vm.resources.find((r) => r.id === version.inputs.secretId)!;
+            stored[String(secret.name)] = JSON.parse(String(version.inputs.secretString));
         }
-        for (const value of Object.values(stored) as string[]) {
+        const scripts = Object.values(vmUserData(vm.resources));
+        const specs = scripts.flatMap((text) => Object.values(fetchSpecs(text)));
+        assert.ok(specs.length >= 8, `${specs.length} units fetch secrets`);
+        for (const spec of specs) {
+            const holder = Object.entries(stored).find(([name]) => spec.secretId.includes(`:secret:${name}-`));
+            assert.ok(holder, `a unit reads ${spec.secretId}, which the stack does not make`);
+            for (const key of [...spec.env.map((e) => e.key), ...spec.files.map((f) => f.key)]) {
+                assert.ok(key in holder[1], `a unit fetches ${key}, which ${holder[0]} does not hold`);
+            }
+        }
+        for (const value of Object.values(stored).flatMap((s) => Object.values(s))) {
             assert.ok(scripts.every((text) => !text.includes(value)), "a secret value is in the user data");
             for (const template of ofType(vm.resources, "aws:ec2/launchTemplate:LaunchTemplate")) {
                 assert.ok(!JSON.stringify(template.inputs).includes(value), "a secret value is in a launch template");
@@ -115,7 +126,9 @@ describe("Tracardi on EC2 servers (compute vm)", () => {
     });
 
     it("the load balancers check each server itself: /healthcheck on the API port, / on the GUI, on the tier's group", () => {
-        const groups = ofType(vm.resources, "aws:lb/targetGroup:TargetGroup");
+        // The tiers' (the edge's); search's has its own test (test/ec2Search.test.ts).
+        const groups = ofType(vm.resources, "aws:lb/targetGroup:TargetGroup").filter((g) => g.name.startsWith("tracardi-edge-"));
+        assert.strictEqual(groups.length, 3 * vm.spec.loadBalancers.perCluster);
         const paths = groups.map((g) => [g.name.replace(/tg\d$/, ""), (g.inputs.healthCheck as Obj).path, (g.inputs.healthCheck as Obj).port, g.inputs.port]);
         for (const [, path, port, target] of paths) {
             assert.ok(["/healthcheck", "/"].includes(path) && port === "80" && target === 80, JSON.stringify(paths));
@@ -137,10 +150,9 @@ describe("Tracardi on EC2 servers (compute vm)", () => {
 
     it("refuses ECK search on servers without Kubernetes, naming the key and what works", () => {
         const raw = tracardiValues(readStackFile("Pulumi.vm.yaml"));
-        delete raw.elasticsearchPassword;
         const withEck = { ...raw, elasticsearch: { provider: "eck", nodes: 3, instanceType: "r6i.large", volumeGiB: 100, version: "8.11.3" } };
         assert.throws(() => parseSpec(withEck), (err: unknown) => err instanceof ConfigError &&
-            err.problems.some((p) => p.key === "elasticsearch.provider" && /compute vm has no Kubernetes/.test(p.reason) && /external/.test(p.allowed ?? "")));
+            err.problems.some((p) => p.key === "elasticsearch.provider" && /compute vm has no Kubernetes/.test(p.reason) && /ec2.*external/.test(p.allowed ?? "")));
         assert.doesNotThrow(() => parseSpec(raw));
     });
 });

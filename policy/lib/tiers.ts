@@ -69,7 +69,7 @@ function serversOfGroup(group: PolicyResource): number {
 }
 
 /** The launch template an Auto Scaling group launches from: a dependency, or the one its id or name names. */
-function launchTemplatesOfGroup(resources: PolicyResource[], group: PolicyResource): PolicyResource[] {
+export function launchTemplatesOfGroup(resources: PolicyResource[], group: PolicyResource): PolicyResource[] {
     const spec = record(group.props.launchTemplate);
     const mixed = record(at(group.props, "mixedInstancesPolicy.launchTemplate.launchTemplateSpecification"));
     const ids = [known(() => text(spec.id)), known(() => text(mixed.launchTemplateId))].filter((v): v is string => !!v);
@@ -192,6 +192,14 @@ export function runnersOf(resources: PolicyResource[], tier: string): TierRunner
 /** The Tracardi API containers of a runner. */
 export function apiContainersOf(runner: TierRunner): Plain[] {
     return (runner.containers ?? []).filter(isApiContainer);
+}
+
+/** Zones of the subnets an Auto Scaling group launches into (those whose ids are known). */
+export function zonesOfGroup(resources: PolicyResource[], group: PolicyResource): Set<string> {
+    const ids = known(() => texts(group.props.vpcZoneIdentifiers)) ?? [];
+    return new Set(ofTypes(resources, AWS.subnet)
+        .filter((s) => ids.includes(known(() => text(s.props.id)) ?? ""))
+        .map((s) => text(s.props.availabilityZone)).filter((z): z is string => !!z));
 }
 
 /** Zones the stack's subnets span: where its nodes, and so its search nodes, can run. */

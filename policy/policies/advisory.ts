@@ -24,6 +24,11 @@ export const loadBalancerAccessLogs: ResourceValidationPolicy = {
     description: "Load balancers write access logs, the record of who called which path.",
     enforcementLevel: "advisory",
     validateResource: forTypes([AWS.loadBalancer], (props, args, report) => {
+        // A network load balancer logs its TLS listeners only (ELB, "Access logs for your Network
+        // Load Balancer"): search's passes TCP through, which the VPC's flow logs record.
+        if (props.loadBalancerType === "network") {
+            return;
+        }
         if (!isTrue(at(props, "accessLogs.enabled"))) {
             report(`load balancer ${args.name} keeps no access logs: set accessLogs { bucket, enabled: true } to an S3 bucket`);
         }

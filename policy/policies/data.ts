@@ -4,6 +4,7 @@ import { COMPONENT_LABEL } from "../lib/kubernetes";
 import { at, byType, describe, isTrue, ofTypes, Plain, record, records, settings, tagsOf, text, texts, Validate } from "../lib/props";
 import { API_TIERS, serverSecurityGroupsOf, TIER_TAG } from "../lib/tiers";
 import { AWS, BUCKETS, K8S, SECURITY_GROUPS } from "../lib/types";
+import { SEARCH_TIER, SearchServers, searchServersOf, searchSetting } from "../lib/search";
 
 /** Data at rest: encrypted, protected from deletion, and reachable only from the API tiers. */
 
@@ -215,9 +216,42 @@ function allowedPeer(peer: Plain, esName: string, clients: string[], operatorNam
     return (byLabel && expressions.length === 0) || (byExpression && component === undefined);
 }
 
+/**
+ * Search on servers of the stack: no public address, TLS on both ports, an internal endpoint, and
+ * security groups that admit the API tiers' and search's own groups, never a network.
+ */
+function checkServerSearchPrivate(resources: PolicyResource[], servers: SearchServers[], report: (message: string, urn?: string) => void): void {
+    for (const { group, template, script } of servers) {
+        if (template && records(template.props.networkInterfaces).some((n) => isTrue(n.associatePublicIpAddress))) {
+            report(`${describe(template)} gives search servers of ${group.name} a public address: set associatePublicIpAddress to "false"`, group.urn);
+        }
+        for (const setting of ["xpack.security.enabled", "xpack.security.http.ssl.enabled", "xpack.security.transport.ssl.enabled"]) {
+            if (script !== undefined && searchSetting(script, setting) !== "true") {
+                report(`${describe(group)} runs Elasticsearch without ${setting}: set it to true in its elasticsearch.yml`, group.urn);
+            }
+        }
+    }
+    for (const lb of ofTypes(resources, AWS.loadBalancer).filter((r) => tagsOf(r.props)[TIER_TAG] === SEARCH_TIER && !isTrue(r.props.internal))) {
+        report(`${describe(lb)} puts search on the Internet: set internal: true`, lb.urn);
+    }
+    const searchGroups = serverSecurityGroupsOf(resources, SEARCH_TIER);
+    const allowed = new Set([...apiServerGroups(resources), ...searchGroups]);
+    for (const group of ofTypes(resources, ...SECURITY_GROUPS).filter((g) => searchGroups.has(text(g.props.id) ?? ""))) {
+        for (const { resource, rule } of ingressInto(resources, group)) {
+            for (const cidr of rule.cidrs) {
+                report(`${resource.name} lets ${cidr} reach search (${group.name}): search admits the API tiers' and its own security groups, never networks`, resource.urn);
+            }
+            for (const source of rule.sourceGroups().filter((g) => g !== "self" && !allowed.has(g))) {
+                report(`${resource.name} lets security group ${source} reach search (${group.name}): only the API tiers' and search's own groups may`, resource.urn);
+            }
+        }
+    }
+}
+
 export const searchPrivate: StackValidationPolicy = {
     name: "tracardi-search-private",
-    description: "Elasticsearch has no external service and a NetworkPolicy (enforced by the VPC CNI) admits only the API tiers, its own nodes and the operator.",
+    description: "Elasticsearch is private: on EKS no external service, and a NetworkPolicy (enforced by the VPC CNI) admits only the API tiers, its own nodes and the operator; " +
+        "on servers of its own no public address, TLS on HTTP and transport, an internal endpoint, and no network admitted by its security groups.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -231,8 +265,13 @@ export const searchPrivate: StackValidationPolicy = {
     validateStack: (args, report) => {
         const config = settings<{ searchClients: string[]; operatorNamespace: string }>(searchPrivate.configSchema!, args);
         const clusters = ofTypes(args.resources, K8S.elasticsearch);
-        if (clusters.length === 0) {
+        const servers = searchServersOf(args.resources);
+        if (clusters.length === 0 && servers.length === 0) {
             args.notApplicable("the stack runs no Elasticsearch");
+        }
+        checkServerSearchPrivate(args.resources, servers, report);
+        if (clusters.length === 0) {
+            return;
         }
         const policies = ofTypes(args.resources, K8S.networkPolicy);
         for (const es of clusters) {

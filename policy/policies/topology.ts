@@ -3,8 +3,9 @@ import { envOf, podLabelsOf, podSpecOf, selects, TIER_LABEL } from "../lib/kuber
 import { at, clusterOf, describe, ofTypes, Plain, record, records, settings, text } from "../lib/props";
 import {
     API_TIERS, apiContainersOf, CLUSTERS, deploymentsOf, instancesOf, Profile, profileOf, replicasOf, runnersOf, runsTier, thresholdOf, thresholds,
-    TIER_KEYS, TIER_TAG, TierRunner, tierOfNodeGroup, zonesOf,
+    TIER_KEYS, TIER_TAG, TierRunner, tierOfNodeGroup, zonesOf, zonesOfGroup,
 } from "../lib/tiers";
+import { SEARCH_TIER, SearchServers, searchServersOf, searchSetting } from "../lib/search";
 import { AWS, K8S } from "../lib/types";
 
 /**
@@ -169,16 +170,49 @@ function checkExternalSearch(resources: PolicyResource[], profile: Profile, minN
     const hosts = containers.map((c) => (value(c, "ELASTIC_HOST") ?? "").split(",").filter((h) => h.trim()).length);
     if (hosts.length === 0 || Math.min(...hosts) === 0) {
         report(`the stack runs no Elasticsearch resource (ECK, ${K8S.elasticsearch}) and its API names no external search ` +
-            `(ELASTIC_HOST or ELASTIC_CLOUD_ID): set tracardi:elasticsearch.provider to eck with at least ${minNodes} node(s)`);
+            `(ELASTIC_HOST or ELASTIC_CLOUD_ID): set tracardi:elasticsearch.provider to eck (EKS) or ec2 (servers) with at least ${minNodes} node(s)`);
     } else if (Math.min(...hosts) < minNodes) {
         report(`the API reaches ${Math.min(...hosts)} external search host(s); a ${profile} stack needs at least ${minNodes}: ` +
             `list ${minNodes} or more in tracardi:elasticsearch.hosts`);
     }
 }
 
+/**
+ * Search on servers of the stack: as many nodes as ECK would need, each group of servers in one
+ * zone and the groups over as many zones as the nodes need, every node zone-aware.
+ */
+function checkServerSearch(resources: PolicyResource[], servers: SearchServers[], profile: Profile, minNodes: number, minZones: number,
+    report: (message: string, urn?: string) => void): void {
+    const nodes = instancesOf(resources, SEARCH_TIER);
+    if (nodes < minNodes) {
+        report(`the stack runs ${nodes} search server(s); a ${profile} stack needs at least ${minNodes}: set tracardi:elasticsearch.nodes to ${minNodes} or more`);
+    }
+    const groups = [...new Set(servers.map((s) => s.group))];
+    const zones = new Set<string>();
+    for (const group of groups) {
+        const groupZones = zonesOfGroup(resources, group);
+        if (groupZones.size > 1) {
+            report(`search servers of ${describe(group)} may start in ${groupZones.size} zones: a node's volume lives in one zone, so its group launches there only`, group.urn);
+        }
+        groupZones.forEach((z) => zones.add(z));
+    }
+    const allKnown = groups.every((g) => zonesOfGroup(resources, g).size > 0);
+    if (allKnown && zones.size < Math.min(nodes, minZones)) {
+        report(`the search servers sit in ${zones.size} zone(s); a ${profile} stack spreads its ${nodes} nodes over at least ${Math.min(nodes, minZones)}: ` +
+            "give each node's group the data subnet of a zone of its own");
+    }
+    for (const server of servers.filter((s) => s.script !== undefined && nodes > 1)) {
+        const awareness = searchSetting(server.script!, "cluster.routing.allocation.awareness.attributes") ?? "";
+        if (!/\bzone\b/.test(awareness) || searchSetting(server.script!, "node.attr.zone") === undefined) {
+            report(`${describe(server.group)} runs Elasticsearch without zone awareness: set node.attr.zone to the server's zone and ` +
+                "cluster.routing.allocation.awareness.attributes to include zone in its elasticsearch.yml", server.group.urn);
+        }
+    }
+}
+
 export const searchCluster: StackValidationPolicy = {
     name: "tracardi-search-cluster",
-    description: "Elasticsearch (ECK) runs at least 3 zone-aware nodes over at least 3 zones in production (1 node, 2 zones in a minimal stack); external search lists as many hosts.",
+    description: "Elasticsearch (ECK, or servers of its own) runs at least 3 zone-aware nodes over at least 3 zones in production (1 node, 2 zones in a minimal stack); external search lists as many hosts.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: { ...thresholds("minSearchNodes", 3, 1, "Elasticsearch nodes"), ...thresholds("minZones", 3, 2, "Availability zones") },
@@ -189,6 +223,11 @@ export const searchCluster: StackValidationPolicy = {
         const minNodes = thresholdOf(config, "minSearchNodes", profile);
         const minZones = thresholdOf(config, "minZones", profile);
         const clusters = ofTypes(args.resources, K8S.elasticsearch);
+        const servers = searchServersOf(args.resources);
+        if (clusters.length === 0 && servers.length > 0) {
+            checkServerSearch(args.resources, servers, profile, minNodes, minZones, report);
+            return;
+        }
         if (clusters.length === 0) {
             checkExternalSearch(args.resources, profile, minNodes, report);
             return;

@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { at, forTypes, record, records, settings, text } from "../lib/props";
+import { at, clusterOf, forTypes, record, records, settings, text } from "../lib/props";
 import { AWS } from "../lib/types";
 
 /** How clients reach the load balancers: HTTPS with a current TLS policy; plain HTTP only redirects. */
@@ -60,6 +60,10 @@ export const httpRedirectsOnly: ResourceValidationPolicy = {
     validateResource: forTypes([AWS.listener], (props, args, report) => {
         const protocol = String(props.protocol ?? "HTTP").toUpperCase();
         if (TLS_PROTOCOLS.includes(protocol)) {
+            return;
+        }
+        // Search's internal endpoint passes TCP through: Elasticsearch speaks TLS itself (tracardi-search-private checks it does).
+        if (protocol === "TCP" && clusterOf(props) === "search") {
             return;
         }
         if (protocol !== "HTTP") {

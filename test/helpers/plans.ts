@@ -30,18 +30,34 @@ export function planOfProdVariant(): Promise<StackPlan> {
     return variant;
 }
 
-/** A stack file with some `tracardi:` keys replaced (objects merge key by key, as in a stack file), planned fresh. */
-export function planVariant(file: string, changes: Record<string, unknown>, stack = "variant"): Promise<StackPlan> {
+/**
+ * A stack file with some `tracardi:` keys replaced (objects merge key by key, as in a stack file),
+ * and secret keys added, planned fresh.
+ */
+export function planVariant(file: string, changes: Record<string, unknown>, stack = "variant", secrets: Record<string, string> = {}): Promise<StackPlan> {
     const config = readStackFile(file);
     const values = { ...config.values };
+    for (const [key, value] of Object.entries(secrets)) {
+        values[`tracardi:${key}`] = value;
+    }
     for (const [key, value] of Object.entries(changes)) {
         const fullKey = `tracardi:${key}`;
         const isObject = typeof value === "object" && value !== null && !Array.isArray(value);
         const merged = isObject && values[fullKey] !== undefined ? { ...JSON.parse(values[fullKey]), ...value } : value;
         values[fullKey] = typeof merged === "string" ? merged : JSON.stringify(merged);
     }
-    return planStack({ ...config, values }, stack);
+    return planStack({ values, secretKeys: [...config.secretKeys, ...Object.keys(secrets).map((k) => `tracardi:${k}`)] }, stack);
 }
+
+/** The VM stack with an Elastic Cloud deployment for search instead of servers of its own (README, "Search on EC2 servers"). */
+export const VM_ELASTIC_CLOUD = {
+    elasticsearch: {
+        provider: "external",
+        cloudId: "tracardi-prod:ZXUtd2VzdC0xLmF3cy5mb3VuZC5pbzo0NDMkMDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWYkZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=",
+        username: "tracardi",
+    },
+};
+export const VM_ELASTIC_CLOUD_SECRETS = { elasticsearchPassword: "offline-placeholder-for-elasticsearchPassword" };
 
 /** Stack files that run on EKS (compute eks, the default): the ones with Kubernetes objects and pods. */
 export const EKS_STACK_FILES = STACK_FILES.filter((file) => !/^\s*tracardi:compute:\s*vm\s*$/m.test(fs.readFileSync(file, "utf8")));
