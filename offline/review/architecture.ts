@@ -215,7 +215,7 @@ export function architectureGraph(plan: StackPlan): ArchitectureGraph {
     for (const [tier, name] of Object.entries(SUBNET_GROUPS)) {
         const cidrs = [...subnets.values()].filter((s) => s.tier === tier).sort((a, b) => a.zone.localeCompare(b.zone));
         if (cidrs.length > 0) {
-            groups.push({ id: `subnets-${tier}`, parent: "vpc", label: [name, cidrs.map((s) => `${s.zone} ${s.cidr}`).join(" | ")] });
+            groups.push({ id: `subnets-${tier}`, parent: "vpc", label: [name, ...cidrs.map((s) => `${s.zone} ${s.cidr}`)] });
         }
     }
 
@@ -295,7 +295,8 @@ export function architectureGraph(plan: StackPlan): ArchitectureGraph {
         const i = redis.inputs as Obj;
         boxes.push({ id: "redis", kind: "redis", group: placeIn((res.deps(redis, "subnetGroupName")[0]?.inputs as Obj | undefined)?.subnetIds ?? []), label: [
             `Redis ${i.engineVersion} (ElastiCache)`, `${i.numCacheClusters} x ${i.nodeType}`,
-            i.automaticFailoverEnabled ? `primary + ${plural(i.numCacheClusters - 1, "replica")}, automatic failover` : "no automatic failover",
+            `primary + ${plural(i.numCacheClusters - 1, "replica")}`,
+            `${i.automaticFailoverEnabled ? "automatic failover" : "no automatic failover"}${i.multiAzEnabled ? ", Multi-AZ" : ""}`,
         ] });
     }
     const mysql = res.of(T.mysql)[0];
@@ -461,7 +462,11 @@ function quote(lines: string[] | string): string {
     return `"${text}"`;
 }
 
-/** DOT text of the model: groups as clusters, in the model's order, so the same model gives the same text. */
+/**
+ * DOT text of the model: groups as clusters, in the model's order, so the same model gives the same
+ * text. Left to right, dot stacks a rank's boxes bottom up in the order given: siblings are written
+ * last first, so the picture reads top down in the model's order (zone a above zone b).
+ */
 export function architectureDot(graph: ArchitectureGraph): string {
     const lines = [
         "digraph architecture {",
@@ -470,18 +475,21 @@ export function architectureDot(graph: ArchitectureGraph): string {
         "  edge [fontname=\"Helvetica\", fontsize=9, color=\"#444444\"];",
     ];
     const box = (b: ArchBox, indent: string) => `${indent}${quote(b.id)} [label=${quote(b.label)}, fillcolor="${COLORS[b.kind]}"];`;
-    const cluster = (group: ArchGroup, indent: string): string[] => [
-        `${indent}subgraph ${quote(`cluster_${group.id}`)} {`,
-        `${indent}  label=${quote(group.label)}; style="rounded"; color="#888888"; fontname="Helvetica"; fontsize=11;`,
-        ...graph.boxes.filter((b) => b.group === group.id).map((b) => box(b, `${indent}  `)),
-        // A tier's servers line up, one box per zone.
-        ...(graph.boxes.filter((b) => b.group === group.id && b.zone).length > 1
-            ? [`${indent}  { rank=same; ${graph.boxes.filter((b) => b.group === group.id && b.zone).map((b) => quote(b.id)).join("; ")}; }`] : []),
-        ...graph.groups.filter((g) => g.parent === group.id).flatMap((g) => cluster(g, `${indent}  `)),
-        `${indent}}`,
-    ];
-    lines.push(...graph.boxes.filter((b) => !b.group).map((b) => box(b, "  ")));
-    lines.push(...graph.groups.filter((g) => !g.parent).flatMap((g) => cluster(g, "  ")));
+    const boxesIn = (group?: string) => graph.boxes.filter((b) => b.group === group).reverse();
+    const cluster = (group: ArchGroup, indent: string): string[] => {
+        const zoneBoxes = boxesIn(group.id).filter((b) => b.zone);
+        return [
+            `${indent}subgraph ${quote(`cluster_${group.id}`)} {`,
+            `${indent}  label=${quote(group.label)}; style="rounded"; color="#888888"; fontname="Helvetica"; fontsize=11;`,
+            ...boxesIn(group.id).map((b) => box(b, `${indent}  `)),
+            // A tier's servers line up, one box per zone.
+            ...(zoneBoxes.length > 1 ? [`${indent}  { rank=same; ${zoneBoxes.map((b) => quote(b.id)).join("; ")}; }`] : []),
+            ...graph.groups.filter((g) => g.parent === group.id).reverse().flatMap((g) => cluster(g, `${indent}  `)),
+            `${indent}}`,
+        ];
+    };
+    lines.push(...boxesIn(undefined).map((b) => box(b, "  ")));
+    lines.push(...graph.groups.filter((g) => !g.parent).reverse().flatMap((g) => cluster(g, "  ")));
     // An arrow to or from a group is drawn to its frame, from one of its boxes.
     const anchor = (id: string): { node: string; cluster?: string } => {
         if (graph.boxes.some((b) => b.id === id)) {
