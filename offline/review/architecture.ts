@@ -58,6 +58,7 @@ const SUBNET_GROUPS: Record<string, string> = { public: "public subnets", app: "
 const NODE_TIER_LABEL = "tracardi.io/tier";
 const SEARCH_TIER = "search";
 const ECK_CLUSTER_LABEL = "elasticsearch.k8s.elastic.co/cluster-name";
+const COMPONENT_LABEL = "app.kubernetes.io/component";
 const T = {
     vpc: "aws:ec2/vpc:Vpc", subnet: "aws:ec2/subnet:Subnet", nat: "aws:ec2/natGateway:NatGateway",
     nodeGroup: "aws:eks/nodeGroup:NodeGroup", asg: "aws:autoscaling/group:Group", launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
@@ -193,226 +194,261 @@ function pathsText(patterns: string[]): string[] {
 
 /** Builds the picture's model; pure, and the same resources give the same model. */
 export function architectureGraph(plan: StackPlan): ArchitectureGraph {
-    const res = new Resources(plan.resources);
-    const { spec } = plan;
-    const subnets = subnetsById(res);
-    const zones = unique([...subnets.values()].map((s) => s.zone)).sort();
-    const groups: ArchGroup[] = [];
-    const boxes: ArchBox[] = [];
-    const arrows: ArchArrow[] = [];
-    const zonesOf = (subnetIds: string[]) => unique(subnetIds.flatMap((id) => subnets.get(id)?.zone ?? []));
-    const placeIn = (subnetIds: string[]) => {
-        const tier = subnets.get(subnetIds[0])?.tier;
+    const drawing = new Drawing(plan);
+    drawing.network();
+    drawing.servers();
+    drawing.loadBalancers();
+    drawing.dataServices();
+    drawing.reachOfData();
+    drawing.externalSearch();
+    drawing.controlPlane();
+    return drawing.graph();
+}
+
+/** The model as it is drawn, part by part, from one stack's resources. */
+class Drawing {
+    private readonly res: Resources;
+    private readonly subnets: Map<string, Subnet>;
+    private readonly zones: string[];
+    private readonly serverGroups: ServerGroup[];
+    /** Tiers in the order the spec names them, then the others (system, workers, search) by name. */
+    private readonly tierOrder: (a: string, b: string) => number;
+    private readonly rules: Ingress[];
+    private readonly groups: ArchGroup[] = [];
+    private readonly boxes: ArchBox[] = [];
+    private readonly arrows: ArchArrow[] = [];
+
+    constructor(private readonly plan: StackPlan) {
+        this.res = new Resources(plan.resources);
+        this.subnets = subnetsById(this.res);
+        this.zones = unique([...this.subnets.values()].map((s) => s.zone)).sort();
+        this.serverGroups = serverGroups(this.res);
+        this.rules = ingressRules(this.res);
+        const named: string[] = planTiers(plan.spec).map((t) => t.name);
+        const rank = (tier: string) => (named.includes(tier) ? named.indexOf(tier) : named.length);
+        this.tierOrder = (a, b) => rank(a) - rank(b) || a.localeCompare(b);
+    }
+
+    graph(): ArchitectureGraph {
+        const { spec, stack } = this.plan;
+        const title = `Stack ${stack}: Tracardi ${spec.version}, ${spec.profile} profile, ${spec.compute} compute, ${plural(this.zones.length, "availability zone")}`;
+        return { title, zones: this.zones, groups: this.groups, boxes: this.boxes, arrows: this.arrows };
+    }
+
+    private zonesOf(subnetIds: string[]): string[] {
+        return unique(subnetIds.flatMap((id) => this.subnets.get(id)?.zone ?? []));
+    }
+
+    /** The group of the subnets a resource sits in (public, application or data). */
+    private placeIn(subnetIds: string[]): string {
+        const tier = this.subnets.get(subnetIds[0])?.tier;
         return tier ? `subnets-${tier}` : "vpc";
-    };
-
-    // Outside the VPC: who comes in.
-    boxes.push({ id: "internet", kind: "internet", label: ["Internet"] });
-    boxes.push({ id: "trusted", kind: "trusted", label: ["trusted networks", ...spec.trustedCidrs] });
-
-    const vpc = res.of(T.vpc)[0];
-    groups.push({ id: "vpc", label: [`VPC ${(vpc?.inputs as Obj | undefined)?.cidrBlock ?? ""}`.trim(), plural(zones.length, "zone") + `: ${zones.join(", ")}`] });
-    for (const [tier, name] of Object.entries(SUBNET_GROUPS)) {
-        const cidrs = [...subnets.values()].filter((s) => s.tier === tier).sort((a, b) => a.zone.localeCompare(b.zone));
-        if (cidrs.length > 0) {
-            groups.push({ id: `subnets-${tier}`, parent: "vpc", label: [name, ...cidrs.map((s) => `${s.zone} ${s.cidr}`)] });
-        }
     }
 
-    const nats = res.of(T.nat);
-    if (nats.length > 0) {
-        const natZones = zonesOf(nats.map((n) => (n.inputs as Obj).subnetId)).sort();
-        boxes.push({ id: "nat", kind: "nat", group: placeIn([(nats[0].inputs as Obj).subnetId]), label: [
-            nats.length === 1 ? "NAT gateway" : `${nats.length} NAT gateways`,
-            natZones.length === zones.length && zones.length > 1 ? "one per zone" : `in ${natZones.join(", ")} only`,
-        ] });
+    private serverTiers(): string[] {
+        return unique(this.serverGroups.map((s) => s.tier)).sort(this.tierOrder);
     }
 
-    // Servers: per tier a group, in it a box per zone with the servers the tier has there.
-    const tierOrder = [...planTiers(spec).map((t) => t.name as string)];
-    const servers = serverGroups(res);
-    const serverTiers = unique(servers.map((s) => s.tier)).sort((a, b) => rank(tierOrder, a) - rank(tierOrder, b) || a.localeCompare(b));
-    const elasticsearch = res.of(T.elasticsearch)[0]?.inputs as Obj | undefined;
-    for (const tier of serverTiers) {
-        const members = servers.filter((s) => s.tier === tier);
-        const total = members.reduce((n, s) => n + s.desired, 0);
-        const perZone = new Map<string, number>();
-        for (const member of members) {
-            for (const [zone, n] of spreadOverZones(member.desired, zonesOf(member.subnetIds))) {
-                perZone.set(zone, (perZone.get(zone) ?? 0) + n);
+    /** Who comes in, the VPC, its subnets per zone and the NAT gateways. */
+    network(): void {
+        this.boxes.push({ id: "internet", kind: "internet", label: ["Internet"] });
+        this.boxes.push({ id: "trusted", kind: "trusted", label: ["trusted networks", ...this.plan.spec.trustedCidrs] });
+        const vpc = this.res.of(T.vpc)[0]?.inputs as Obj | undefined;
+        this.groups.push({ id: "vpc", label: [`VPC ${vpc?.cidrBlock ?? ""}`.trim(), `${plural(this.zones.length, "zone")}: ${this.zones.join(", ")}`] });
+        for (const [tier, name] of Object.entries(SUBNET_GROUPS)) {
+            const inTier = [...this.subnets.values()].filter((s) => s.tier === tier).sort((a, b) => a.zone.localeCompare(b.zone));
+            if (inTier.length > 0) {
+                this.groups.push({ id: `subnets-${tier}`, parent: "vpc", label: [name, ...inTier.map((s) => `${s.zone} ${s.cidr}`)] });
             }
         }
-        const types = unique(members.map((m) => m.instanceType)).join(", ");
-        const kinds = members.length === 1 ? members[0].kind : `${members.length} ${members[0].kind}s`;
-        const isSearch = tier === SEARCH_TIER;
-        const label = isSearch ? searchLabel(spec.elasticsearch.version, elasticsearch, res, total, types, kinds)
-            : [`${tier} servers`, `${kinds}: ${total} x ${types}`];
-        groups.push({ id: `servers-${tier}`, parent: placeIn(members[0].subnetIds), label });
-        for (const zone of [...perZone.keys()].sort()) {
-            const count = perZone.get(zone)!;
-            if (count > 0) {
-                boxes.push({ id: `servers-${tier}-${zone}`, kind: isSearch ? "search" : "servers", group: `servers-${tier}`, tier, zone, count,
-                    label: [zone, plural(count, isSearch ? "node" : "server")] });
-            }
+        const nats = this.res.of(T.nat).map((n) => String((n.inputs as Obj).subnetId));
+        if (nats.length > 0) {
+            const natZones = this.zonesOf(nats).sort();
+            this.boxes.push({ id: "nat", kind: "nat", group: this.placeIn(nats), label: [
+                nats.length === 1 ? "NAT gateway" : `${nats.length} NAT gateways`,
+                natZones.length === this.zones.length && this.zones.length > 1 ? "one per zone" : `in ${natZones.join(", ")} only`,
+            ] });
         }
     }
 
-    // Load balancers, per tier, with the host names pointing at them.
-    const loadBalancers = res.of(T.lb);
-    const lbTiers = unique(loadBalancers.map((lb) => lbTier(lb))).sort((a, b) => rank(tierOrder, a) - rank(tierOrder, b) || a.localeCompare(b));
-    const rules = ingressRules(res);
-    for (const tier of lbTiers) {
-        const lbs = loadBalancers.filter((lb) => lbTier(lb) === tier);
-        const first = lbs[0].inputs as Obj;
-        const hosts = unique(res.referring(T.record, "aliases", lbs).map((r) => String((r.inputs as Obj).name))).sort();
-        const waf = res.referring(T.wafAssociation, "resourceArn", lbs).length > 0;
-        const type = first.loadBalancerType === "network" ? "NLB" : "ALB";
-        const id = `lb-${tier}`;
-        boxes.push({ id, kind: "load-balancers", tier, group: tier === SEARCH_TIER && groups.some((g) => g.id === `servers-${tier}`) ? `servers-${tier}` : placeIn(first.subnets ?? []),
-            label: [`${tier} load balancers`, `${lbs.length} x ${type}, ${first.internal ? "internal" : "Internet-facing"}${waf ? ", WAF" : ""}`, ...hosts] });
-        arrows.push(...edgeArrows(res, lbs, id, rules, spec.trustedCidrs));
-        // Listener -> target group -> the server groups attached to it.
-        const listeners = res.referring(T.listener, "loadBalancerArn", lbs);
-        const targetGroups = unique([...listeners.flatMap((l) => res.deps(l, "defaultActions")),
-            ...res.referring(T.listenerRule, "listenerArn", listeners).flatMap((r) => res.deps(r, "actions"))]).filter((r) => r.type === T.targetGroup);
-        const targets = new Map<string, string[]>();
-        for (const attachment of res.referring(T.attachment, "lbTargetGroupArn", targetGroups)) {
-            const attached = res.deps(attachment, "autoscalingGroupName");
-            const tg = res.deps(attachment, "lbTargetGroupArn")[0].inputs as Obj;
-            const port = tg.healthCheck?.port && String(tg.healthCheck.port) !== String(tg.port) ? `${tg.port} (health checks ${tg.healthCheck.port})` : String(tg.port);
-            for (const server of servers.filter((s) => attached.includes(s.resource))) {
-                targets.set(server.tier, unique([...(targets.get(server.tier) ?? []), port]));
+    /** Per tier a group, in it a box per zone with the servers the tier has there. */
+    servers(): void {
+        const eck = this.res.of(T.elasticsearch)[0]?.inputs as Obj | undefined;
+        for (const tier of this.serverTiers()) {
+            const members = this.serverGroups.filter((s) => s.tier === tier);
+            const total = members.reduce((n, s) => n + s.desired, 0);
+            const perZone = new Map<string, number>();
+            for (const member of members) {
+                for (const [zone, n] of spreadOverZones(member.desired, this.zonesOf(member.subnetIds))) {
+                    perZone.set(zone, (perZone.get(zone) ?? 0) + n);
+                }
             }
-        }
-        for (const [serverTier, ports] of [...targets].sort(([a], [b]) => a.localeCompare(b))) {
-            arrows.push({ from: id, to: `servers-${serverTier}`, label: [`port ${ports.join(", ")}`] });
-        }
-    }
-
-    // Data services, in the subnets their subnet groups name.
-    const redis = res.of(T.redis)[0];
-    if (redis) {
-        const i = redis.inputs as Obj;
-        boxes.push({ id: "redis", kind: "redis", group: placeIn((res.deps(redis, "subnetGroupName")[0]?.inputs as Obj | undefined)?.subnetIds ?? []), label: [
-            `Redis ${i.engineVersion} (ElastiCache)`, `${i.numCacheClusters} x ${i.nodeType}`,
-            `primary + ${plural(i.numCacheClusters - 1, "replica")}`,
-            `${i.automaticFailoverEnabled ? "automatic failover" : "no automatic failover"}${i.multiAzEnabled ? ", Multi-AZ" : ""}`,
-        ] });
-    }
-    const mysql = res.of(T.mysql)[0];
-    if (mysql) {
-        const i = mysql.inputs as Obj;
-        boxes.push({ id: "mysql", kind: "mysql", group: placeIn((res.deps(mysql, "dbSubnetGroupName")[0]?.inputs as Obj | undefined)?.subnetIds ?? []), label: [
-            `MySQL ${i.engineVersion} (RDS)`, `${i.instanceClass}, ${i.allocatedStorage} GiB`, i.multiAz ? "Multi-AZ: standby in another zone" : "single zone",
-        ] });
-    }
-
-    // Who reaches the data services and search: security group rules between the servers' groups.
-    const endpointOfGroup = new Map<string, string>();
-    for (const server of servers) {
-        for (const sg of server.securityGroupIds) {
-            if (server.tier === SEARCH_TIER) {
-                endpointOfGroup.set(sg, `servers-${SEARCH_TIER}`);
-            }
-        }
-    }
-    for (const lb of loadBalancers.filter((l) => lbTier(l) === SEARCH_TIER)) {
-        for (const sg of ((lb.inputs as Obj).securityGroups ?? []) as string[]) {
-            endpointOfGroup.set(sg, `servers-${SEARCH_TIER}`);
-        }
-    }
-    if (redis) {
-        ((redis.inputs as Obj).securityGroupIds ?? []).forEach((sg: string) => endpointOfGroup.set(sg, "redis"));
-    }
-    if (mysql) {
-        ((mysql.inputs as Obj).vpcSecurityGroupIds ?? []).forEach((sg: string) => endpointOfGroup.set(sg, "mysql"));
-    }
-    const reach = new Map<string, Set<string>>();
-    const add = (from: string, to: string, port: string) => {
-        const key = `${from}\u0000${to}`;
-        reach.set(key, (reach.get(key) ?? new Set()).add(port));
-    };
-    for (const rule of rules) {
-        const to = endpointOfGroup.get(rule.target);
-        if (!to || !rule.sourceGroup) {
-            continue;
-        }
-        for (const server of servers.filter((s) => s.tier !== SEARCH_TIER && s.securityGroupIds.includes(rule.sourceGroup!))) {
-            add(`servers-${server.tier}`, to, portText(rule.fromPort, rule.toPort));
-        }
-    }
-    // ECK: the network policy in front of the search pods says which tiers' pods reach it.
-    for (const policy of res.of(T.networkPolicy)) {
-        const spec = (policy.inputs as Obj).spec;
-        if (!spec?.podSelector?.matchLabels?.[ECK_CLUSTER_LABEL]) {
-            continue;
-        }
-        for (const ingress of (spec.ingress ?? []) as Obj[]) {
-            const components = ((ingress.from ?? []) as Obj[]).flatMap((peer) => [
-                peer.podSelector?.matchLabels?.["app.kubernetes.io/component"],
-                ...((peer.podSelector?.matchExpressions ?? []) as Obj[]).filter((e) => e.key === "app.kubernetes.io/component" && e.operator === "In").flatMap((e) => e.values),
-            ]).filter((c): c is string => typeof c === "string");
-            for (const tier of serverTiers.filter((t) => t !== SEARCH_TIER && components.includes(t))) {
-                for (const port of (ingress.ports ?? []) as Obj[]) {
-                    add(`servers-${tier}`, `servers-${SEARCH_TIER}`, String(port.port));
+            const servers = `${members.length === 1 ? members[0].kind : `${members.length} ${members[0].kind}s`}: ` +
+                `${total} x ${unique(members.map((m) => m.instanceType)).join(", ")}`;
+            const isSearch = tier === SEARCH_TIER;
+            this.groups.push({ id: `servers-${tier}`, parent: this.placeIn(members[0].subnetIds),
+                label: isSearch ? this.searchLabel(eck, servers) : [`${tier} servers`, servers] });
+            for (const zone of [...perZone.keys()].sort()) {
+                const count = perZone.get(zone)!;
+                if (count > 0) {
+                    this.boxes.push({ id: `servers-${tier}-${zone}`, kind: isSearch ? "search" : "servers", group: `servers-${tier}`, tier, zone, count,
+                        label: [zone, plural(count, isSearch ? "node" : "server")] });
                 }
             }
         }
     }
-    // External search: outside the VPC, reached through the NAT gateways by every API tier.
-    if (spec.elasticsearch.provider === "external") {
-        const connection = externalSearchConnection(spec.elasticsearch, false);
-        const endpoints = connection.hosts.split(",");
-        boxes.push({ id: "search-external", kind: "search", label: [
-            `Elasticsearch ${spec.elasticsearch.version} (external)`,
-            ...(spec.elasticsearch.cloudId ? [`Elastic Cloud ${spec.elasticsearch.cloudId.split(":")[0]}`] : endpoints),
+
+    private searchLabel(eck: Obj | undefined, servers: string): string[] {
+        if (eck) {
+            const nodeSet = eck.spec.nodeSets[0];
+            return [`Elasticsearch ${eck.spec.version} (ECK)`, `${plural(nodeSet.count, "node")} on ${servers}`,
+                `${nodeSet.volumeClaimTemplates[0].spec.resources.requests.storage} volume per node`];
+        }
+        const sizes = unique(this.res.of(T.volume).map((v) => `${(v.inputs as Obj).size} GiB`));
+        return [`Elasticsearch ${this.plan.spec.elasticsearch.version} (EC2)`, servers, ...(sizes.length ? [`${sizes.join(", ")} volume per node`] : [])];
+    }
+
+    /** Per tier its load balancers with the host names pointing at them, who reaches them, and whom they forward to. */
+    loadBalancers(): void {
+        const all = this.res.of(T.lb);
+        for (const tier of unique(all.map(lbTier)).sort(this.tierOrder)) {
+            const lbs = all.filter((lb) => lbTier(lb) === tier);
+            const first = lbs[0].inputs as Obj;
+            const hosts = unique(this.res.referring(T.record, "aliases", lbs).map((r) => String((r.inputs as Obj).name))).sort();
+            const waf = this.res.referring(T.wafAssociation, "resourceArn", lbs).length > 0;
+            const id = `lb-${tier}`;
+            // The search cluster's own load balancer is drawn inside it.
+            const group = tier === SEARCH_TIER && this.groups.some((g) => g.id === `servers-${tier}`) ? `servers-${tier}` : this.placeIn(first.subnets ?? []);
+            this.boxes.push({ id, kind: "load-balancers", tier, group, label: [`${tier} load balancers`,
+                `${lbs.length} x ${first.loadBalancerType === "network" ? "NLB" : "ALB"}, ${first.internal ? "internal" : "Internet-facing"}${waf ? ", WAF" : ""}`, ...hosts] });
+            this.arrows.push(...edgeArrows(this.res, lbs, id, this.rules, this.plan.spec.trustedCidrs));
+            for (const [serverTier, ports] of this.targetsOf(lbs)) {
+                this.arrows.push({ from: id, to: `servers-${serverTier}`, label: [`port ${ports.join(", ")}`] });
+            }
+        }
+    }
+
+    /** Listener -> target group -> the server groups attached to it: per tier, the ports forwarded to. */
+    private targetsOf(lbs: RecordedResource[]): [string, string[]][] {
+        const listeners = this.res.referring(T.listener, "loadBalancerArn", lbs);
+        const targetGroups = unique([...listeners.flatMap((l) => this.res.deps(l, "defaultActions")),
+            ...this.res.referring(T.listenerRule, "listenerArn", listeners).flatMap((r) => this.res.deps(r, "actions"))]).filter((r) => r.type === T.targetGroup);
+        const targets = new Map<string, string[]>();
+        for (const attachment of this.res.referring(T.attachment, "lbTargetGroupArn", targetGroups)) {
+            const attached = this.res.deps(attachment, "autoscalingGroupName");
+            const tg = this.res.deps(attachment, "lbTargetGroupArn")[0].inputs as Obj;
+            const health = tg.healthCheck?.port;
+            const port = health && String(health) !== String(tg.port) ? `${tg.port} (health checks ${health})` : String(tg.port);
+            for (const server of this.serverGroups.filter((s) => attached.includes(s.resource))) {
+                targets.set(server.tier, unique([...(targets.get(server.tier) ?? []), port]));
+            }
+        }
+        return [...targets].sort(([a], [b]) => a.localeCompare(b));
+    }
+
+    /** Redis and MySQL, in the subnets their subnet groups name. */
+    dataServices(): void {
+        const subnetsOf = (r: RecordedResource, property: string): string[] => (this.res.deps(r, property)[0]?.inputs as Obj | undefined)?.subnetIds ?? [];
+        for (const redis of this.res.of(T.redis).slice(0, 1)) {
+            const i = redis.inputs as Obj;
+            this.boxes.push({ id: "redis", kind: "redis", group: this.placeIn(subnetsOf(redis, "subnetGroupName")), label: [
+                `Redis ${i.engineVersion} (ElastiCache)`, `${i.numCacheClusters} x ${i.nodeType}`, `primary + ${plural(i.numCacheClusters - 1, "replica")}`,
+                `${i.automaticFailoverEnabled ? "automatic failover" : "no automatic failover"}${i.multiAzEnabled ? ", Multi-AZ" : ""}`,
+            ] });
+        }
+        for (const mysql of this.res.of(T.mysql).slice(0, 1)) {
+            const i = mysql.inputs as Obj;
+            this.boxes.push({ id: "mysql", kind: "mysql", group: this.placeIn(subnetsOf(mysql, "dbSubnetGroupName")), label: [
+                `MySQL ${i.engineVersion} (RDS)`, `${i.instanceClass}, ${i.allocatedStorage} GiB`, i.multiAz ? "Multi-AZ: standby in another zone" : "single zone",
+            ] });
+        }
+    }
+
+    /**
+     * Who reaches the data services and search inside the VPC: the security group rules between
+     * the servers' groups and theirs, and on ECK the network policy in front of the search pods.
+     */
+    reachOfData(): void {
+        const endpointOf = new Map<string, string>();
+        const mark = (groups: string[], endpoint: string) => groups.forEach((sg) => endpointOf.set(sg, endpoint));
+        const search = `servers-${SEARCH_TIER}`;
+        this.serverGroups.filter((s) => s.tier === SEARCH_TIER).forEach((s) => mark(s.securityGroupIds, search));
+        this.res.of(T.lb).filter((lb) => lbTier(lb) === SEARCH_TIER).forEach((lb) => mark((lb.inputs as Obj).securityGroups ?? [], search));
+        this.res.of(T.redis).forEach((r) => mark((r.inputs as Obj).securityGroupIds ?? [], "redis"));
+        this.res.of(T.mysql).forEach((r) => mark((r.inputs as Obj).vpcSecurityGroupIds ?? [], "mysql"));
+        const reach = new Map<string, Set<string>>();
+        const add = (from: string, to: string, port: string) => {
+            const key = `${from}\u0000${to}`;
+            reach.set(key, (reach.get(key) ?? new Set()).add(port));
+        };
+        for (const rule of this.rules) {
+            const to = endpointOf.get(rule.target);
+            for (const server of this.serverGroups.filter((s) => to && s.tier !== SEARCH_TIER && rule.sourceGroup && s.securityGroupIds.includes(rule.sourceGroup))) {
+                add(`servers-${server.tier}`, to!, portText(rule.fromPort, rule.toPort));
+            }
+        }
+        const tiers = this.serverTiers().filter((t) => t !== SEARCH_TIER);
+        for (const { components, ports } of this.res.of(T.networkPolicy).flatMap(eckIngress)) {
+            for (const tier of tiers.filter((t) => components.includes(t))) {
+                ports.forEach((port) => add(`servers-${tier}`, search, port));
+            }
+        }
+        for (const [key, ports] of [...reach].sort(([a], [b]) => a.localeCompare(b))) {
+            const [from, to] = key.split("\u0000");
+            this.arrows.push({ from, to, label: [`port ${[...ports].sort((a, b) => a.localeCompare(b, "en", { numeric: true })).join(", ")}`] });
+        }
+    }
+
+    /** A search cluster the stack does not run: outside the VPC, reached through the NAT gateways by every API tier. */
+    externalSearch(): void {
+        const es = this.plan.spec.elasticsearch;
+        if (es.provider !== "external") {
+            return;
+        }
+        const endpoints = externalSearchConnection(es, false).hosts.split(",");
+        this.boxes.push({ id: "search-external", kind: "search", label: [
+            `Elasticsearch ${es.version} (external)`, ...(es.cloudId ? [`Elastic Cloud ${es.cloudId.split(":")[0]}`] : endpoints),
         ] });
         const ports = unique(endpoints.map((e) => e.slice(e.lastIndexOf(":") + 1)));
-        for (const tier of planTiers(spec).filter((t) => t.kind === "api" && serverTiers.includes(t.name))) {
-            arrows.push({ from: `servers-${tier.name}`, to: "search-external", label: [`port ${ports.join(", ")} (HTTPS)`, "out through NAT"] });
-        }
-    }
-    for (const [key, ports] of [...reach].sort(([a], [b]) => a.localeCompare(b))) {
-        const [from, to] = key.split("\u0000");
-        arrows.push({ from, to, label: [`port ${[...ports].sort().join(", ")}`] });
-    }
-
-    // The EKS control plane: AWS runs it outside the VPC; its public endpoint admits listed networks.
-    const eks = res.of(T.eks)[0];
-    if (eks) {
-        const i = eks.inputs as Obj;
-        const publicCidrs: string[] = i.vpcConfig?.endpointPublicAccess ? (i.vpcConfig.publicAccessCidrs ?? [IPV4_ANYWHERE]) : [];
-        boxes.push({ id: "control-plane", kind: "control-plane", label: [
-            "EKS control plane", `Kubernetes ${i.version}`, `API endpoint: private${publicCidrs.length ? ` and public to ${plural(publicCidrs.length, "network")}` : " only"}`,
-        ] });
-        if (publicCidrs.length > 0) {
-            const trustedOnly = publicCidrs.every((c) => spec.trustedCidrs.includes(c));
-            arrows.push({ from: trustedOnly ? "trusted" : "internet", to: "control-plane",
-                label: ["port 443 (Kubernetes API)", trustedOnly ? `trusted networks only: ${publicCidrs.join(", ")}` : publicCidrs.join(", ")] });
+        const tiers = this.serverTiers();
+        for (const tier of planTiers(this.plan.spec).filter((t) => t.kind === "api" && tiers.includes(t.name))) {
+            this.arrows.push({ from: `servers-${tier.name}`, to: "search-external", label: [`port ${ports.join(", ")} (HTTPS)`, "out through NAT"] });
         }
     }
 
-    const title = `Stack ${plan.stack}: Tracardi ${spec.version}, ${spec.profile} profile, ${spec.compute} compute, ${plural(zones.length, "availability zone")}`;
-    return { title, zones, groups, boxes, arrows };
+    /** The EKS control plane: AWS runs it outside the VPC; its public endpoint admits the networks listed. */
+    controlPlane(): void {
+        for (const eks of this.res.of(T.eks).slice(0, 1)) {
+            const i = eks.inputs as Obj;
+            const publicCidrs: string[] = i.vpcConfig?.endpointPublicAccess ? (i.vpcConfig.publicAccessCidrs ?? [IPV4_ANYWHERE]) : [];
+            this.boxes.push({ id: "control-plane", kind: "control-plane", label: ["EKS control plane", `Kubernetes ${i.version}`,
+                `API endpoint: private${publicCidrs.length ? ` and public to ${plural(publicCidrs.length, "network")}` : " only"}`] });
+            if (publicCidrs.length > 0) {
+                const trustedOnly = publicCidrs.every((c) => this.plan.spec.trustedCidrs.includes(c));
+                this.arrows.push({ from: trustedOnly ? "trusted" : "internet", to: "control-plane",
+                    label: ["port 443 (Kubernetes API)", trustedOnly ? `trusted networks only: ${publicCidrs.join(", ")}` : publicCidrs.join(", ")] });
+            }
+        }
+    }
 }
 
-function rank(order: string[], tier: string): number {
-    const at = order.indexOf(tier);
-    return at < 0 ? order.length : at;
+/** A network policy in front of ECK's search pods: per ingress rule, the pods' components it admits and on which ports. */
+function eckIngress(policy: RecordedResource): { components: string[]; ports: string[] }[] {
+    const spec = (policy.inputs as Obj).spec;
+    if (!spec?.podSelector?.matchLabels?.[ECK_CLUSTER_LABEL]) {
+        return [];
+    }
+    return ((spec.ingress ?? []) as Obj[]).map((ingress) => ({
+        components: ((ingress.from ?? []) as Obj[]).flatMap((peer) => [
+            peer.podSelector?.matchLabels?.[COMPONENT_LABEL],
+            ...((peer.podSelector?.matchExpressions ?? []) as Obj[]).filter((e) => e.key === COMPONENT_LABEL && e.operator === "In").flatMap((e) => e.values),
+        ]).filter((c): c is string => typeof c === "string"),
+        ports: ((ingress.ports ?? []) as Obj[]).map((p) => String(p.port)),
+    }));
 }
 
 function lbTier(lb: RecordedResource): string {
     return (lb.inputs as Obj).tags?.[TIER_TAG] ?? lb.name;
-}
-
-function searchLabel(version: string, eck: Obj | undefined, res: Resources, total: number, types: string, kinds: string): string[] {
-    if (eck) {
-        const nodeSet = eck.spec.nodeSets[0];
-        return [`Elasticsearch ${eck.spec.version} (ECK)`, `${plural(nodeSet.count, "node")} on ${kinds}: ${total} x ${types}`,
-            `${nodeSet.volumeClaimTemplates[0].spec.resources.requests.storage} volume per node`];
-    }
-    const sizes = unique(res.of(T.volume).map((v) => `${(v.inputs as Obj).size} GiB`));
-    return [`Elasticsearch ${version} (EC2)`, `${kinds}: ${total} x ${types}`, ...(sizes.length ? [`${sizes.join(", ")} volume per node`] : [])];
 }
 
 /**
