@@ -205,6 +205,7 @@ describe("the architecture picture follows the stack", function () {
             assert.deepStrictEqual(arrow(graph, `servers-${tier}`, "servers-search")?.label, ["port 9200"], tier);
         }
         assert.strictEqual(arrow(graph, "servers-gui", "servers-search"), undefined);
+        assert.ok(!graph.arrows.some((a) => a.from === "lb-search"), "the load balancer inside the search frame has no arrow to it");
         const svg = await architectureSvg(plan);
         assert.strictEqual(xmlProblem(svg), undefined);
         assert.ok(boxesIn(svg) <= 40);
@@ -248,5 +249,10 @@ function ec2Search(resources: RecordedResource[]): RecordedResource[] {
     const nlb = fake("aws:lb/loadBalancer:LoadBalancer", "tracardi-search-nlb", "tracardi-search-nlb", {
         loadBalancerType: "network", internal: true, subnets: dataSubnets.map((s) => s.id), securityGroups: [searchGroup.id], tags: { [TIER_TAG]: "search" },
     });
-    return [searchGroup, ...nodes, ...rules, nlb];
+    const targets = fake("aws:lb/targetGroup:TargetGroup", "tracardi-search-tg", "tracardi-search-tg", { port: 9200, protocol: "TCP" });
+    const listener = fake("aws:lb/listener:Listener", "tracardi-search-9200", "tracardi-search-9200", { port: 9200, protocol: "TCP" },
+        { loadBalancerArn: [nlb.urn], defaultActions: [targets.urn] });
+    const attachments = nodes.filter((r) => r.type === "aws:autoscaling/group:Group").map((asg) => fake("aws:autoscaling/attachment:Attachment",
+        `${asg.name}-nlb`, `${asg.name}-nlb`, {}, { autoscalingGroupName: [asg.urn], lbTargetGroupArn: [targets.urn] }));
+    return [searchGroup, ...nodes, ...rules, nlb, listener, targets, ...attachments];
 }

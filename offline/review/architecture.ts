@@ -322,7 +322,8 @@ class Drawing {
             this.boxes.push({ id, kind: "load-balancers", tier, group, label: [`${tier} load balancers`,
                 `${lbs.length} x ${first.loadBalancerType === "network" ? "NLB" : "ALB"}, ${first.internal ? "internal" : "Internet-facing"}${waf ? ", WAF" : ""}`, ...hosts] });
             this.arrows.push(...edgeArrows(this.res, lbs, id, this.rules, this.plan.spec.trustedCidrs));
-            for (const [serverTier, ports] of this.targetsOf(lbs)) {
+            // A load balancer drawn inside its servers' frame needs no arrow to them.
+            for (const [serverTier, ports] of this.targetsOf(lbs).filter(([serverTier]) => group !== `servers-${serverTier}`)) {
                 this.arrows.push({ from: id, to: `servers-${serverTier}`, label: [`port ${ports.join(", ")}`] });
             }
         }
@@ -460,11 +461,11 @@ function edgeArrows(res: Resources, lbs: RecordedResource[], id: string, rules: 
     const admitted = rules.filter((r) => groups.has(r.target)).flatMap((r) => r.cidrs);
     const internal = (lbs[0].inputs as Obj).internal === true;
     const listeners = res.referring(T.listener, "loadBalancerArn", lbs);
-    const ports = unique(listeners.map((l) => {
-        const i = l.inputs as Obj;
-        const redirect = ((i.defaultActions ?? []) as Obj[]).find((a) => a.type === "redirect")?.redirect;
-        return redirect ? `${i.port} redirects to ${redirect.port}` : `${i.protocol} ${i.port}`;
-    })).sort().reverse().join(", ");
+    const redirectOf = (l: RecordedResource) => ((l.inputs as Obj).defaultActions ?? []).find((a: Obj) => a.type === "redirect")?.redirect;
+    const ports = [
+        ...unique(listeners.filter((l) => !redirectOf(l)).map((l) => `${(l.inputs as Obj).protocol} ${(l.inputs as Obj).port}`)).sort(),
+        ...unique(listeners.filter(redirectOf).map((l) => `${(l.inputs as Obj).port} redirects to ${redirectOf(l).port}`)).sort(),
+    ].join(", ");
     const listenerRules = res.referring(T.listenerRule, "listenerArn", listeners).map((r) => r.inputs as Obj);
     const condition = (rule: Obj, key: string): string[] => ((rule.conditions ?? []) as Obj[]).flatMap((c) => c[key]?.values ?? []);
     // A listener that forwards by default serves every path to whoever gets in.
