@@ -64,20 +64,18 @@ describe("servers spread over zones", () => {
 });
 
 describe("the architecture picture of every stack file", function () {
-    // Plans every stack file once (seconds each): the tests below read them.
+    // Each stack file is planned once (seconds each, more on a busy machine), in a hook of its own.
     this.timeout(60000);
     const plans = new Map<string, StackPlan>();
     const svgs = new Map<string, string>();
-    before(async () => {
-        for (const file of STACK_FILES) {
-            const plan = await planOf(file);
-            plans.set(file, plan);
-            svgs.set(file, await architectureSvg(plan));
-        }
-    });
 
     for (const file of STACK_FILES) {
         describe(file, () => {
+            before(async () => {
+                plans.set(file, await planOf(file));
+                svgs.set(file, await architectureSvg(plans.get(file)!));
+            });
+
             it("is well-formed XML, an SVG document", () => {
                 const svg = svgs.get(file)!;
                 assert.strictEqual(xmlProblem(svg), undefined);
@@ -118,8 +116,8 @@ describe("the architecture picture of every stack file", function () {
         });
     }
 
-    it("lets the Internet reach the collector paths of the public API only, the trusted networks the GUI and its API", () => {
-        const prod = architectureGraph(plans.get("Pulumi.prod.yaml")!);
+    it("lets the Internet reach the collector paths of the public API only, the trusted networks the GUI and its API", async () => {
+        const prod = architectureGraph(await planOf("Pulumi.prod.yaml"));
         const collector = arrow(prod, "internet", "lb-public-api")!;
         assert.ok(collector.label.includes("collector paths only:") && collector.label.includes("/track"), collector.label.join(" | "));
         assert.ok(!collector.label.includes("all paths"));
@@ -129,13 +127,13 @@ describe("the architecture picture of every stack file", function () {
         }
         assert.strictEqual(arrow(prod, "trusted", "lb-public-api"), undefined);
         // The minimal profile's one API cluster: collector paths for all, every path for the trusted networks.
-        const small = architectureGraph(plans.get("Pulumi.small.yaml")!);
+        const small = architectureGraph(await planOf("Pulumi.small.yaml"));
         assert.ok(arrow(small, "internet", "lb-api")!.label.includes("collector paths only:"));
         assert.deepStrictEqual(arrow(small, "trusted", "lb-api")!.label.slice(1), ["all paths", "trusted networks only"]);
     });
 
-    it("connects the API tiers, and only they, to search 9200, Redis 6379 and MySQL 3306", () => {
-        const prod = architectureGraph(plans.get("Pulumi.prod.yaml")!);
+    it("connects the API tiers, and only they, to search 9200, Redis 6379 and MySQL 3306", async () => {
+        const prod = architectureGraph(await planOf("Pulumi.prod.yaml"));
         for (const tier of ["public-api", "internal-api"]) {
             assert.deepStrictEqual(arrow(prod, `servers-${tier}`, "servers-search")?.label, ["port 9200"], tier);
             assert.deepStrictEqual(arrow(prod, `servers-${tier}`, "redis")?.label, ["port 6379"], tier);
@@ -148,8 +146,8 @@ describe("the architecture picture of every stack file", function () {
         assert.ok(arrow(prod, "trusted", "control-plane"));
     });
 
-    it("draws an external search cluster outside the VPC, reached through NAT", () => {
-        const external = architectureGraph(plans.get("Pulumi.external.yaml")!);
+    it("draws an external search cluster outside the VPC, reached through NAT", async () => {
+        const external = architectureGraph(await planOf("Pulumi.external.yaml"));
         const search = box(external, "search-external")!;
         assert.strictEqual(search.group, undefined);
         assert.ok(search.label.includes("https://es-1.search.shop.example.net:9200".slice(8)), search.label.join(" | "));
