@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { INSTANCE_TYPES } from "../lib/instanceTypes";
 import type { StackPlan } from "../offline/harness";
 import type { RecordedResource } from "../offline/mocks";
-import { costEstimate, CostEstimate, CostLine, gibOf, HOURS_PER_MONTH, renderCost } from "../offline/review/cost";
+import { costEstimate, CostEstimate, CostLine, gibOf, HOURS_PER_MONTH, renderCost, USAGE } from "../offline/review/cost";
 import { PRICES } from "../offline/review/prices";
 import { readStackFile } from "../stacks/config";
 import { PROFILE_DEFAULTS } from "../stacks/profiles";
@@ -237,11 +237,11 @@ describe("the cost estimate moves with the stack", () => {
     });
 });
 
-/** A recorded resource as the mocks record one, for shapes the stack files do not have yet. */
-function recorded(type: string, name: string, inputs: Record<string, unknown>, id = `${name}-id`, propertyDependencies: Record<string, string[]> = {}): RecordedResource {
+/** A recorded resource as the mocks record one (inside the search component), for shapes the stack files do not have yet. */
+function recorded(type: string, name: string, inputs: Record<string, unknown>, id = `${name}-id`): RecordedResource {
     return {
-        urn: `urn:pulumi:test::tracardi::${type}::${name}`, id, type, name, custom: true, protect: false, retainOnDelete: false, dependsOn: [], aliases: [],
-        replaceOnChanges: [], deleteBeforeReplace: false, propertyDependencies, ignoreChanges: [], inputs, provider: "", secretInputs: [],
+        urn: `urn:pulumi:test::tracardi::tracardi:index:Deployment$tracardi:search:Ec2Cluster$${type}::${name}`, id, type, name, custom: true, protect: false, retainOnDelete: false, dependsOn: [], aliases: [],
+        replaceOnChanges: [], deleteBeforeReplace: false, propertyDependencies: {}, ignoreChanges: [], inputs, provider: "", secretInputs: [],
     };
 }
 
@@ -255,6 +255,7 @@ describe("the cost estimate of search on EC2 servers (issue 12's shape, fabricat
         recorded("aws:ebs/volume:Volume", "search-0-data", { availabilityZone: "eu-west-1a", size: 200, type: "gp3", encrypted: true }),
         recorded("aws:ebs/volume:Volume", "search-0-fast", { availabilityZone: "eu-west-1a", size: 50, type: "gp3", iops: 6000 }),
         recorded("aws:ec2/networkInterface:NetworkInterface", "search-0-eni", { subnetId: "subnet-a" }),
+        recorded("aws:s3/bucket:Bucket", "search-snapshots", {}),
         recorded("aws:lb/loadBalancer:LoadBalancer", "search-nlb", {
             loadBalancerType: "network", internal: true, subnets: ["subnet-a", "subnet-b", "subnet-c"], tags: { "tracardi:tier": "search" },
         }),
@@ -271,6 +272,11 @@ describe("the cost estimate of search on EC2 servers (issue 12's shape, fabricat
         assert.deepStrictEqual(byWhat(/public IPv4/), []);
         assert.ok(estimate.free.some((f) => f.type === "aws:ec2/networkInterface:NetworkInterface"));
         assert.ok(estimate.free.some((f) => f.type === "aws:ec2/launchTemplate:LaunchTemplate"));
+    });
+
+    it("sizes the snapshot bucket from the search volumes", () => {
+        const [snapshots] = estimate.lines.filter((l) => l.what.startsWith("search-snapshots: search snapshots"));
+        assert.strictEqual(snapshots.quantity, (200 + 50) * USAGE.expected.snapshotShareOfSearchVolumes);
     });
 
     it("says what it cannot price: IOPS above gp3's free baseline", () => {

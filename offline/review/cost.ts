@@ -307,11 +307,18 @@ function volumeLine(ctx: Context, v: { what: string; count: number; gib: number;
     })];
 }
 
-/** Volumes the program creates itself, and those ECK claims for search (volumeClaimTemplates x count). */
-function dataVolumeLines(ctx: Context): CostLine[] {
+/**
+ * Volumes the program creates itself, and those ECK claims for search (volumeClaimTemplates x count);
+ * with the GiB that hold search data (ECK's claims, volumes inside a search component).
+ */
+function dataVolumeLines(ctx: Context): { lines: CostLine[]; searchGib: number } {
     const { resources } = ctx;
     const lines: CostLine[] = [];
+    let searchGib = 0;
     for (const volume of resources.filter((r) => r.type === VOLUME)) {
+        if (volume.urn.includes("tracardi:search:")) {
+            searchGib += num(volume.inputs.size) ?? 0;
+        }
         lines.push(...volumeLine(ctx, {
             what: `volume ${volume.name}: ${volume.inputs.size} GiB`, count: 1, gib: num(volume.inputs.size) ?? 0,
             volumeType: String(volume.inputs.type ?? "gp2"), iops: num(volume.inputs.iops), throughput: num(volume.inputs.throughput), resourceType: VOLUME,
@@ -330,13 +337,14 @@ function dataVolumeLines(ctx: Context): CostLine[] {
                     ctx.pricer.missing.push({ type: ELASTICSEARCH, count: 1, why: `${cluster.name}: volume size or storage class not readable` });
                     continue;
                 }
+                searchGib += count * gib;
                 lines.push(...volumeLine(ctx, {
                     what: `search volumes (${cluster.name} ${nodeSet.name}): ${count} x ${gib} GiB`, count, gib, volumeType, resourceType: ELASTICSEARCH,
                 }));
             }
         }
     }
-    return lines;
+    return { lines, searchGib };
 }
 
 /** Prices `count` of something always on: quantity in hours. */
@@ -617,11 +625,6 @@ function transferLines(ctx: Context): CostLine[] {
     ];
 }
 
-function searchVolumeGib(lines: CostLine[]): number {
-    return lines.filter((l) => l.resourceType === ELASTICSEARCH || (l.resourceType === VOLUME && l.what.includes("search")))
-        .reduce((sum, l) => sum + l.quantity, 0);
-}
-
 function eksLines(ctx: Context): CostLine[] {
     return ctx.resources.filter((r) => r.type === "aws:eks/cluster:Cluster").flatMap((cluster) => hourly(ctx, {
         component: "kubernetes", what: `EKS control plane ${cluster.inputs.name ?? cluster.name} (standard support)`, count: 1,
@@ -638,8 +641,8 @@ function linesAt(resources: RecordedResource[], spec: StackSpec, pricer: Pricer,
     const ctx: Context = { resources, spec, pricer, usage };
     const volumes = dataVolumeLines(ctx);
     const lines = [
-        ...serverLines(ctx), ...volumes, ...eksLines(ctx), ...loadBalancerLines(ctx), ...natLines(ctx), ...redisLines(ctx),
-        ...mysqlLines(ctx), ...securityLines(ctx), ...logGroupLines(ctx), ...bucketLines(ctx, searchVolumeGib(volumes)), ...transferLines(ctx),
+        ...serverLines(ctx), ...volumes.lines, ...eksLines(ctx), ...loadBalancerLines(ctx), ...natLines(ctx), ...redisLines(ctx),
+        ...mysqlLines(ctx), ...securityLines(ctx), ...logGroupLines(ctx), ...bucketLines(ctx, volumes.searchGib), ...transferLines(ctx),
     ];
     return lines.sort((a, b) => COMPONENTS.indexOf(a.component) - COMPONENTS.indexOf(b.component));
 }

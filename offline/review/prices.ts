@@ -68,7 +68,7 @@ const GLOBAL = {
     // First 10 TB a month (the first 100 GB a month, over all services and regions, are free).
     internetOutGb: { usd: 0.09, source: "transfer" },
     // Charged in each direction: a GB between two zones costs twice this.
-    interAzGb: { usd: 0.01, source: "transfer" },
+    interAzGb: { usd: 0.01, source: "interAz" },
 } satisfies Partial<Record<UnitItem, { usd: number; source: SourceKey }>>;
 
 const SOURCES = {
@@ -131,15 +131,21 @@ const SOURCES = {
         what: "Application Load Balancer per hour in Europe (Ireland), $0.0252, as a calculator page's regional table quotes it (AWS's page: the same)",
         url: "https://cal53.calculator.city/aws-alb-cost-calculator/",
     },
+    natPublished: {
+        basis: "published",
+        what: "NAT gateway in us-east-1: $0.045 per hour and per GB processed, as a 2026 guide quotes AWS's VPC pricing page",
+        url: "https://basavytix.com/blog/aws-nat-gateway-pricing",
+    },
     nat: {
         basis: "recalled",
-        what: "NAT gateway per hour and per GB processed",
+        what: "NAT gateway per hour and per GB processed from AWS's VPC pricing page (within the $0.048-0.052 a 2026 guide " +
+            "gives for Ireland, Frankfurt and London: https://cloudpipelines.pages.dev/guides/aws-nat-gateway-pricing-2026/)",
         url: "https://aws.amazon.com/vpc/pricing/",
     },
     ipv4: {
-        basis: "recalled",
-        what: "Public IPv4 address per hour, in use or idle, every region (since 2024-02-01)",
-        url: "https://aws.amazon.com/vpc/pricing/",
+        basis: "published",
+        what: "Public IPv4 address per hour, in use or idle, every region (since 2024-02-01), as a 2026 guide quotes it",
+        url: "https://cloudburn.io/blog/aws-nat-gateway-pricing",
     },
     s3: {
         basis: "recalled",
@@ -168,9 +174,14 @@ const SOURCES = {
         url: "https://aws.amazon.com/waf/pricing/",
     },
     transfer: {
-        basis: "recalled",
-        what: "EC2 data transfer out to the Internet (first 10 TB a month) and between zones of a region (each direction), per GB",
-        url: "https://aws.amazon.com/ec2/pricing/on-demand/#Data_Transfer",
+        basis: "published",
+        what: "Data transfer out to the Internet, first 10 TB a month, per GB, as a 2026 guide quotes AWS's page (the same in the EU regions here: recalled)",
+        url: "https://cloudpipelines.pages.dev/guides/aws-nat-gateway-pricing-2026/",
+    },
+    interAz: {
+        basis: "published",
+        what: "Data transfer between zones of a region: $0.01 per GB in each direction, as a 2026 guide quotes AWS's page",
+        url: "https://basavytix.com/blog/aws-nat-gateway-pricing",
     },
 } as const satisfies Record<string, PriceSource>;
 
@@ -245,8 +256,8 @@ export const PRICES: PriceTable = {
                 albLcuHour: { usd: 0.008, source: "elb" },
                 nlbHour: { usd: 0.0225, source: "elb" },
                 nlbNlcuHour: { usd: 0.006, source: "elb" },
-                natHour: { usd: 0.045, source: "nat" },
-                natGb: { usd: 0.045, source: "nat" },
+                natHour: { usd: 0.045, source: "natPublished" },
+                natGb: { usd: 0.045, source: "natPublished" },
                 rdsGp3GbMonth: { usd: 0.115, source: "rdsStorage" },
                 rdsGp2GbMonth: { usd: 0.115, source: "rdsPage" },
                 s3StandardGbMonth: { usd: 0.023, source: "s3" },
