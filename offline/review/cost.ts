@@ -1,5 +1,6 @@
 import type { RecordedResource } from "../mocks";
 import type { StackSpec } from "../../stacks/schema";
+import { TIER_LABEL } from "../../lib/manifests";
 import { TIER_TAG } from "../../lib/tags";
 import { PRICES, PriceTable, RegionPrices, UnitItem } from "./prices";
 
@@ -106,6 +107,16 @@ const NEW_CONNECTIONS_PER_REQUEST = 0.5;
 const ALB_NEW_CONNECTIONS_PER_LCU = 25;
 const NLB_NEW_FLOWS_PER_NLCU = 800;
 
+const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
+const ASG = "aws:autoscaling/group:Group";
+const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
+const VOLUME = "aws:ebs/volume:Volume";
+const ELASTICSEARCH = "kubernetes:elasticsearch.k8s.elastic.co/v1:Elasticsearch";
+const STORAGE_CLASS = "kubernetes:storage.k8s.io/v1:StorageClass";
+const LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer";
+const VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
+const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+
 const FREE: Record<string, string> = {
     "aws:acm/certificate:Certificate": "public ACM certificates are free",
     "aws:acm/certificateValidation:CertificateValidation": "a wait for DNS validation, no resource",
@@ -172,16 +183,6 @@ function freeReason(resource: RecordedResource): string | undefined {
     return FREE[resource.type];
 }
 
-const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
-const ASG = "aws:autoscaling/group:Group";
-const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
-const VOLUME = "aws:ebs/volume:Volume";
-const ELASTICSEARCH = "kubernetes:elasticsearch.k8s.elastic.co/v1:Elasticsearch";
-const STORAGE_CLASS = "kubernetes:storage.k8s.io/v1:StorageClass";
-const LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer";
-const VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
-const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
-
 type Inputs = Record<string, unknown>;
 const obj = (value: unknown): Inputs => (typeof value === "object" && value !== null ? value as Inputs : {});
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
@@ -204,18 +205,15 @@ class Pricer {
     readonly missing: TypeNote[] = [];
     readonly sources = new Set<string>();
 
-    constructor(private readonly region: string, private readonly prices: RegionPrices | undefined) {}
+    constructor(private readonly region: string, private readonly prices: RegionPrices) {}
 
     private lack(type: string, count: number, what: string): undefined {
-        const why = this.prices
-            ? `no ${what} price for ${this.region} in the table`
-            : `region ${this.region} is not in the price table (it has ${Object.keys(PRICES.regions).join(", ")})`;
-        this.missing.push({ type, count, why });
+        this.missing.push({ type, count, why: `no ${what} price for ${this.region} in the table` });
         return undefined;
     }
 
     unit(item: UnitItem, type: string, count: number, what: string): number | undefined {
-        const price = this.prices?.units[item];
+        const price = this.prices.units[item];
         if (!price) {
             return this.lack(type, count, what);
         }
@@ -224,7 +222,7 @@ class Pricer {
     }
 
     keyed(groups: "ec2Hourly" | "elasticacheHourly" | "rdsMysqlHourly", key: string, type: string, count: number, what: string): number | undefined {
-        const group = this.prices?.[groups].find((g) => g.usd[key] !== undefined);
+        const group = this.prices[groups].find((g) => g.usd[key] !== undefined);
         if (!group) {
             return this.lack(type, count, `${what} ${key}`);
         }
@@ -248,7 +246,7 @@ function tierOf(resource: RecordedResource, template?: RecordedResource): string
     const asgTag = list(resource.inputs.tags).map(obj).find((t) => t.key === TIER_TAG)?.value;
     const templateTag = list(template?.inputs.tagSpecifications).map(obj)
         .find((s) => s.resourceType === "instance")?.tags as Inputs | undefined;
-    return String(labels["tracardi.io/tier"] ?? asgTag ?? templateTag?.[TIER_TAG] ?? resource.name);
+    return String(labels[TIER_LABEL] ?? asgTag ?? templateTag?.[TIER_TAG] ?? resource.name);
 }
 
 /** EC2 servers of node groups and Auto Scaling groups, and their root volumes. */
@@ -686,10 +684,6 @@ function assumptions(spec: StackSpec, table: PriceTable, basisOf: (source: strin
 
 export function costEstimate(resources: RecordedResource[], spec: StackSpec, region: string, table: PriceTable = PRICES): CostEstimate {
     const prices = table.regions[region];
-    const at = (usage: Usage) => {
-        const pricer = new Pricer(region, prices);
-        return { lines: linesAt(resources, spec, pricer, usage), pricer };
-    };
     const free = merged(resources.flatMap((r) => {
         const why = freeReason(r);
         return why === undefined ? [] : [{ type: r.type, count: 1, why }];
@@ -706,6 +700,10 @@ export function costEstimate(resources: RecordedResource[], spec: StackSpec, reg
             monthlyUsd: 0, range: { low: 0, high: 0 }, lines: [], unpriced: [...merged(costly), ...unmodelled], free, assumptions: [],
         };
     }
+    const at = (usage: Usage) => {
+        const pricer = new Pricer(region, prices);
+        return { lines: linesAt(resources, spec, pricer, usage), pricer };
+    };
     const expected = at(USAGE.expected);
     const basisOf = (source: string) => table.sources[source as keyof typeof table.sources]?.basis ?? "unknown";
     return {
