@@ -547,7 +547,8 @@ function logGroupLines(ctx: Context): CostLine[] {
         } else if (deliveredBy(group, "aws:eks/cluster:Cluster") || name.startsWith("/aws/eks/")) {
             gb = usage.eksLogGb;
             kind = "EKS control-plane logs";
-        } else if (spec.compute === "vm" && group.name.includes("container")) {
+        } else if (spec.compute === "vm") {
+            // On EC2 servers without Kubernetes, the other log groups are the servers' own.
             gb = (requests * PER_REQUEST_KB.serverLog) / KB_PER_GB + usage.otherLogGb;
             kind = "server and container logs";
         } else {
@@ -673,7 +674,8 @@ function assumptions(spec: StackSpec, table: PriceTable, basisOf: (source: strin
         `Redis traffic ${PER_REQUEST_KB.redis} KB per request; MySQL traffic (configuration, users) negligible.`,
         `NAT gateways also carry ${u.low.natBaseGb} / ${u.expected.natBaseGb} / ${u.high.natBaseGb} GB a month of images, updates and AWS API calls (S3 goes through the gateway endpoint, free).`,
         `Logs: WAF logs every request at ${PER_REQUEST_KB.wafLog} KB; VPC flow logs ${PER_REQUEST_KB.flowLog} KB per request; ` +
-            `EKS control-plane logs ${u.low.eksLogGb} / ${u.expected.eksLogGb} / ${u.high.eksLogGb} GB a month; stored for each group's retention, uncompressed (an upper bound: CloudWatch bills archived data compressed).`,
+            `EKS control-plane logs ${u.low.eksLogGb} / ${u.expected.eksLogGb} / ${u.high.eksLogGb} GB a month; ` +
+            `servers' logs on VM stacks ${PER_REQUEST_KB.serverLog} KB per request; any other log group ${u.low.otherLogGb} / ${u.expected.otherLogGb} / ${u.high.otherLogGb} GB a month; stored for each group's retention, uncompressed (an upper bound: CloudWatch bills archived data compressed).`,
         `S3: load balancer access logs at ${PER_REQUEST_KB.lbAccessLog} KB per request (gzipped), kept until their expiry; ` +
             `search snapshots hold ${u.low.snapshotShareOfSearchVolumes} / ${u.expected.snapshotShareOfSearchVolumes} / ${u.high.snapshotShareOfSearchVolumes} of the search volumes' size.`,
         "KMS keys rotate yearly: each key costs $1 a month the first year, $2 the second, $3 after. RDS logs exports and Enhanced Monitoring (log groups RDS creates) and backups within the database's size are not counted.",
