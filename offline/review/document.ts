@@ -147,7 +147,7 @@ function reportMarkdown(plan: StackPlan, verdicts: Verdict[], engines: EngineRep
 function reportJson(plan: StackPlan, verdicts: Verdict[], engines: EngineReport, figures: Review, extras: ReviewExtras): unknown {
     return {
         stack: plan.stack,
-        tiers: serverGroups(plan.resources).map(({ userData: _, ...group }) => group), // eslint-disable-line @typescript-eslint/no-unused-vars
+        tiers: serverGroups(plan.resources).map(({ userData: _, ...group }) => group),
         capacity: figures.capacity ?? null,
         zoneLoss: figures.zoneLoss.entries,
         zoneLossSummary: { survivesAnyZone: figures.zoneLoss.survivesAnyZone, flags: figures.zoneLoss.flags, assumptions: figures.zoneLoss.assumptions },
