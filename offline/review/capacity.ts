@@ -147,7 +147,7 @@ export function capacityOf(tier: CollectorTier, search: SearchSide): Capacity {
             `derated to ${DERATING * 100}%: uneven balancing, heavier events and workflows than the test's, headroom for spikes`,
             `${tier.units} ${tier.unitKind} of the ${tier.tier} tier (${tier.instanceType}), each ${tier.vcpuPerUnit} vCPU for the API ` +
             `(${tier.unitKind === "pods" ? "the pod's CPU limit" : "the server's vCPUs"}, at most one per worker: WEB_CONCURRENCY=${tier.workers})`,
-            `one server lost takes its ${tier.perServer} ${tier.unitKind}; one zone lost takes the busiest zone's ${worstZone} ` +
+            `one server lost takes ${tier.perServer} of the ${tier.units} ${tier.unitKind} away; one zone lost takes the busiest zone's ${worstZone} ` +
             "(servers spread evenly over the group's zones), nothing rescheduled before replacements start",
             `Elasticsearch ingest is the likely limit: ${searchLine}. Tracardi's figure was reached with one Elasticsearch instance; ` +
             `no per-node indexing figure for Tracardi's workload (small writes and profile reads per request) is published, so anything above ` +

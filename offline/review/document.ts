@@ -158,22 +158,6 @@ function reportJson(plan: StackPlan, verdicts: Verdict[], engines: EngineReport,
     };
 }
 
-/** resources.json: every resource with its type, name, parent, dependencies (by name) and inputs; the spec, verdicts and engine checks. */
-export function resourcesDocument(plan: StackPlan, verdicts: Verdict[], engines: EngineReport): unknown {
-    const names = new Map(plan.resources.map((r) => [r.urn, r.name]));
-    const document = planDocument(plan, verdicts, engines) as { resources: Record<string, unknown>[] };
-    return {
-        ...document,
-        resources: document.resources.map((entry, i) => {
-            const r = plan.resources[i];
-            const urns = new Set([...r.dependsOn, ...Object.values(r.propertyDependencies).flat()]);
-            const dependencies = [...urns].map((u) => names.get(u)).filter((n): n is string => n !== undefined).sort();
-            const { inputs, ...rest } = entry;
-            return { ...rest, dependencies: dependencies.length ? dependencies : undefined, inputs };
-        }),
-    };
-}
-
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 /** The files of plan/<stack>/, by name, and the short summary the console prints. */
@@ -182,7 +166,7 @@ export function reviewDocuments(plan: StackPlan, verdicts: Verdict[], engines: E
     const files: Record<string, string> = {
         "report.md": reportMarkdown(plan, verdicts, engines, figures, extras),
         "report.json": json(reportJson(plan, verdicts, engines, figures, extras)),
-        "resources.json": json(resourcesDocument(plan, verdicts, engines)),
+        "resources.json": json(planDocument(plan, verdicts, engines)),
         ...(extras.architectureSvg ? { "architecture.svg": extras.architectureSvg } : {}),
     };
     return { files, summary: renderSummary(plan, verdicts, engines, figures) };
