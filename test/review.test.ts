@@ -56,6 +56,27 @@ describe("review figures, unit by unit", () => {
         assert.deepStrictEqual(natEntry(["a", "b"], ["a", "b"]).flags, []);
     });
 
+    it("VM stacks: the collector servers' vCPUs, at most one per worker; the workers' servers are a tier of their own", () => {
+        const userData = (text: string) => zlib.gzipSync(text).toString("base64");
+        const resources = [
+            ...["a", "b"].map((z) => fake("aws:ec2/subnet:Subnet", `app-${z}`, { availabilityZone: z })),
+            fake("aws:ec2/launchTemplate:LaunchTemplate", "collector-lt", { instanceType: "c6i.xlarge", userData: userData("EXPOSE_GUI_API=no\nWEB_CONCURRENCY=3\n") }),
+            fake("aws:ec2/launchTemplate:LaunchTemplate", "workers-lt", { instanceType: "m6i.large", userData: userData("\n") }),
+            fake("aws:autoscaling/group:Group", "collector-asg", {
+                desiredCapacity: 4, vpcZoneIdentifiers: ["app-a-id", "app-b-id"], launchTemplate: { id: "collector-lt-id" }, tags: [{ key: "tracardi:tier", value: "public-api" }],
+            }),
+            fake("aws:autoscaling/group:Group", "workers-asg", {
+                desiredCapacity: 1, vpcZoneIdentifiers: ["app-a-id", "app-b-id"], launchTemplate: { id: "workers-lt-id" }, tags: [{ key: "tracardi:tier", value: "workers" }],
+            }),
+        ];
+        const figures = capacity(resources)!;
+        // c6i.xlarge has 4 vCPUs; 3 workers use 3 of them.
+        assert.deepStrictEqual([figures.vcpu, figures.collectorRequestsPerSecond, figures.afterOneZoneLost],
+            [12, Math.round(12 * 600 * DERATING), Math.round(6 * 600 * DERATING)]);
+        const workers = zoneLoss(resources).entries.find((e) => e.name === "workers")!;
+        assert.deepStrictEqual([workers.serves, workers.flags], [false, ["workers: all servers in one zone (a)"]]);
+    });
+
     it("zone loss of EC2 search servers: one Auto Scaling group of one server per node, by tag and data subnet", () => {
         const userData = (text: string) => zlib.gzipSync(text).toString("base64");
         const resources = [
@@ -121,7 +142,6 @@ describe("review figures of whole stacks", function () {
     this.timeout(60000);
     let prod: StackPlan;
     let small: StackPlan;
-    let vm: StackPlan;
     /** small with its collectors doubled and three search nodes over its two zones (the minimal profile allows it). */
     let doubled: StackPlan;
     let largerType: StackPlan;
@@ -129,7 +149,6 @@ describe("review figures of whole stacks", function () {
         // One at a time: the mocks record into one list.
         prod = await planOf("Pulumi.prod.yaml");
         small = await planOf("Pulumi.small.yaml");
-        vm = await planOf("Pulumi.vm.yaml");
         doubled = await planVariant("Pulumi.small.yaml", { publicApi: { instances: 4 }, elasticsearch: { nodes: 3 } });
         largerType = await planVariant("Pulumi.small.yaml", { publicApi: { instanceType: "m6i.xlarge" } });
     });
@@ -142,13 +161,10 @@ describe("review figures of whole stacks", function () {
         const onProd = capacity(prod.resources)!;
         assert.strictEqual(onProd.tier, "public-api");
         assert.ok(onProd.afterOneServerLost < onProd.collectorRequestsPerSecond && onProd.afterOneZoneLost > 0);
-        const onVm = capacity(vm.resources)!;
-        // VM: each collector server's vCPUs (c6i.large: 2), at most one per worker.
-        assert.strictEqual(onVm.vcpu, vm.spec.publicApi.instances * Math.min(2, vm.spec.publicApi.workers));
     });
 
     it("zone loss lists every tier and data service; prod has no single point, small's one NAT gateway (natGateways single) is flagged", () => {
-        for (const plan of [prod, small, vm]) {
+        for (const plan of [prod, small]) {
             const names = zoneLoss(plan.resources).entries.map((e) => e.name);
             for (const tier of planTiers(plan.spec)) {
                 assert.ok(names.includes(tier.name), `${plan.stack}: no entry for ${tier.name}`);
@@ -158,7 +174,6 @@ describe("review figures of whole stacks", function () {
             }
             assert.ok(names.some((n) => n.startsWith("search")), `${plan.stack}: no entry for search`);
         }
-        assert.ok(zoneLoss(vm.resources).entries.some((e) => e.name === "workers"));
         assert.deepStrictEqual(zoneLoss(prod.resources).flags, []);
         assert.strictEqual(zoneLoss(prod.resources).survivesAnyZone, true);
         assert.strictEqual(small.spec.network.natGateways, "single");
