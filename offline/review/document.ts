@@ -1,5 +1,5 @@
 import type { StackPlan } from "../harness";
-import type { Verdict } from "../policyRunner";
+import { renderVerdicts, Verdict } from "../policyRunner";
 import { exposureMatrix, renderExposureMatrix } from "../../lib/exposure";
 import { renderTable } from "../../lib/table";
 import { planTiers } from "../../lib/tiers";
@@ -101,11 +101,11 @@ function deploySection(plan: StackPlan, deploy: DeployTime): string[] {
 function reportMarkdown(plan: StackPlan, verdicts: Verdict[], engines: EngineReport, figures: Review, extras: ReviewExtras): string {
     const { spec } = plan;
     const groups = serverGroups(plan.resources);
-    const counts = verdictCounts(verdicts);
+    const printed = renderPlan(plan, engines);
     return [
         `# Stack ${plan.stack}: review`,
         "",
-        renderPlan(plan, engines).split("\n")[0],
+        printed.split("\n")[0],
         "",
         ...(extras.architectureSvg ? ["![architecture](architecture.svg)", ""] : []),
         "## Tiers",
@@ -123,8 +123,7 @@ function reportMarkdown(plan: StackPlan, verdicts: Verdict[], engines: EngineRep
         "",
         "## Policies",
         "",
-        `${counts.mandatory} mandatory violation(s), ${counts.advisory} advisory.`,
-        ...(verdicts.length ? ["", fenced(verdicts.map((v) => `[${v.level}] ${v.policy}: ${v.message}`).join("\n"))] : []),
+        fenced(renderVerdicts(verdicts)),
         "",
         "## Engines",
         "",
@@ -139,7 +138,7 @@ function reportMarkdown(plan: StackPlan, verdicts: Verdict[], engines: EngineRep
         ...(extras.cost ? [extras.cost.markdown.trimEnd(), ""] : []),
         "## The plan in detail",
         "",
-        fenced(renderPlan(plan, engines)),
+        fenced(printed),
         "",
     ].join("\n");
 }

@@ -95,7 +95,7 @@ export function searchEntry(search: SearchNodes): ZoneLossEntry {
     return {
         name: `search (${search.provider === "eck" ? "ECK" : "EC2"})`, kind: "data", perZone: search.perZone, worstZone: zone,
         left: `${total(search.perZone) - lost} of ${total(search.perZone)} nodes, ${mastersLeft} of ${search.masterEligible} master-eligible ` +
-            `(${quorum ? "quorum kept" : "no quorum"}), ${copies ? "a copy of every shard" : "shards may be lost"}`,
+            `(${quorum ? "quorum kept" : "no quorum"}), ${copies ? "a copy of every shard" : "not every shard has a copy left"}`,
         serves: quorum && copies, flags,
     };
 }
@@ -203,7 +203,7 @@ export function zoneLoss(resources: RecordedResource[]): ZoneLoss {
             "servers spread evenly over their group's zones (EC2 Auto Scaling balancing); replacements in the other zones take minutes and are not counted",
             "search keeps serving when a majority of master-eligible nodes is left and every shard has a copy in another zone",
             `Redis nodes in distinct zones of its subnet group; it fails over when it has a replica and automatic failover: ${REDIS_FAILOVER}`,
-            `MySQL Multi-AZ: a standby in another zone, failover ${MYSQL_FAILOVER}`,
+            `MySQL Multi-AZ: a standby in another zone, failover ${MYSQL_FAILOVER}; AWS picks the zones, shown as the subnet group's first`,
             "the load balancers span every public subnet's zone and are not counted",
         ],
     };
