@@ -79,20 +79,26 @@ describe("review figures, unit by unit", () => {
 
     it("zone loss of EC2 search servers: one Auto Scaling group of one server per node, by tag and data subnet", () => {
         const userData = (text: string) => zlib.gzipSync(text).toString("base64");
-        const resources = [
-            ...["a", "b"].map((z) => fake("aws:ec2/subnet:Subnet", `data-${z}`, { availabilityZone: z })),
-            fake("aws:ec2/launchTemplate:LaunchTemplate", "search-lt", {
-                instanceType: "r6i.large", userData: userData("cluster.routing.allocation.awareness.attributes: zone\nELASTIC_INDEX_REPLICAS=1\n"),
+        const stack = (searchZones: string[]) => [
+            ...["a", "b", "c"].map((z) => fake("aws:ec2/subnet:Subnet", `data-${z}`, { availabilityZone: z })),
+            fake("aws:ec2/launchTemplate:LaunchTemplate", "api-lt", { instanceType: "c6i.large", userData: userData("ELASTIC_INDEX_REPLICAS=1\n") }),
+            fake("aws:autoscaling/group:Group", "api-asg", {
+                desiredCapacity: 2, vpcZoneIdentifiers: ["data-a-id", "data-b-id"], launchTemplate: { id: "api-lt-id" }, tags: [{ key: "tracardi:tier", value: "api" }],
             }),
-            ...[0, 1, 2].map((i) => fake("aws:autoscaling/group:Group", `search-${i}-asg`, {
-                desiredCapacity: 1, vpcZoneIdentifiers: [i === 1 ? "data-b-id" : "data-a-id"], launchTemplate: { id: "search-lt-id" },
-                tags: [{ key: "tracardi:tier", value: "search" }],
+            fake("aws:ec2/launchTemplate:LaunchTemplate", "search-lt", {
+                instanceType: "r6i.large", userData: userData("cluster.routing.allocation.awareness.attributes: zone\n"),
+            }),
+            ...searchZones.map((z, i) => fake("aws:autoscaling/group:Group", `search-${i}-asg`, {
+                desiredCapacity: 1, vpcZoneIdentifiers: [`data-${z}-id`], launchTemplate: { id: "search-lt-id" }, tags: [{ key: "tracardi:tier", value: "search" }],
             })),
         ];
-        const search = zoneLoss(resources).entries.find((e) => e.name === "search (EC2)")!;
-        assert.deepStrictEqual(search.perZone, { a: 2, b: 1 });
-        assert.strictEqual(search.serves, false);
-        assert.ok(zoneLoss(resources).flags.some((f) => /no quorum/.test(f)));
+        const twoZones = zoneLoss(stack(["a", "b", "a"]));
+        const search = twoZones.entries.find((e) => e.name === "search (EC2)")!;
+        assert.deepStrictEqual([search.perZone, search.serves], [{ a: 2, b: 1 }, false]);
+        assert.ok(twoZones.flags.some((f) => /^search: losing a leaves 1 of 3 master-eligible nodes, no quorum/.test(f)));
+        const threeZones = zoneLoss(stack(["a", "b", "c"])).entries.find((e) => e.name === "search (EC2)")!;
+        assert.deepStrictEqual([threeZones.serves, threeZones.flags], [true, []]);
+        assert.deepStrictEqual(capacity(stack(["a", "b", "c"]))!.search, { provider: "ec2", nodes: 3, instanceType: "r6i.large" });
     });
 
     it("deploy time: the critical path through dependencies, parents' dependencies, providers and components' children", () => {
