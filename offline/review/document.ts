@@ -183,7 +183,7 @@ export function renderSummary(plan: StackPlan, verdicts: Verdict[], engines: Eng
     const loss = figures.zoneLoss;
     return renderTable([
         ["stack", plan.stack],
-        ["servers", tiers],
+        ["tiers", tiers],
         ["capacity", c ? `${c.collectorRequestsPerSecond} collector requests/s (${c.afterOneServerLost} after one server lost, ${c.afterOneZoneLost} after one zone lost)` : "-"],
         ["zone loss", loss.survivesAnyZone ? "serves after losing any one zone" : `does not fully serve: ${loss.entries.filter((e) => e.serves === false).map((e) => e.name).join(", ")}`],
         ["single points", String(loss.flags.length)],
