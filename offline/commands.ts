@@ -3,7 +3,8 @@ import * as path from "path";
 import { ConfigError } from "../stacks/errors";
 import { planStackFile } from "./harness";
 import { mandatoryViolations, PackConfig, renderVerdicts, runPlanPolicies } from "./policyRunner";
-import { engineReport, planDocument, renderPlan } from "./report";
+import { engineReport } from "./report";
+import { reviewDocuments } from "./review/document";
 
 export interface CommandIo {
     /** Folder holding the Pulumi.<stack>.yaml files; plan/ is written there. */
@@ -42,24 +43,28 @@ async function guarded(io: CommandIo, mistakeCode: number, command: () => Promis
 }
 
 /**
- * The offline plan of one stack: builds it under mocks, prints what it would deploy, what the
- * engines would do with it and the policy verdicts, and writes plan/<stack>.json. Exit code 0;
- * 1 with the problems of a bad stack file, or with pods that cannot be placed and awaits nothing
- * satisfies (such a stack cannot finish `pulumi up`). Policy violations are printed, not fatal:
- * `npm run policy` is the gate.
+ * The offline plan of one stack: builds it under mocks, checks what the engines would do with it,
+ * runs the policies, prints a summary and writes the review files to plan/<stack>/ (report.md,
+ * report.json, resources.json). Exit code 0; 1 with the problems of a bad stack file, or with pods
+ * that cannot be placed and awaits nothing satisfies (such a stack cannot finish `pulumi up`).
+ * Policy violations are counted, not fatal: `npm run policy` is the gate.
  */
 export function runPlan(stack: string, io: CommandIo): Promise<number> {
     return guarded(io, 1, async () => {
         const plan = await planStackFile(stackFile(stack, io.cwd));
         const verdicts = await runPlanPolicies(plan);
         const engines = engineReport(plan);
-        io.out(renderPlan(plan, engines));
-        io.out("");
-        io.out(renderVerdicts(verdicts));
-        const out = path.join("plan", `${stack}.json`);
-        fs.mkdirSync(path.join(io.cwd, "plan"), { recursive: true });
-        fs.writeFileSync(path.join(io.cwd, out), `${JSON.stringify(planDocument(plan, verdicts, engines), null, 2)}\n`);
-        io.out(`wrote ${out}`);
+        const { files, summary } = reviewDocuments(plan, verdicts, engines);
+        io.out(summary);
+        for (const problem of engines.problems) {
+            io.out(`  - ${problem}`);
+        }
+        const dir = path.join("plan", stack);
+        fs.mkdirSync(path.join(io.cwd, dir), { recursive: true });
+        for (const [name, text] of Object.entries(files)) {
+            fs.writeFileSync(path.join(io.cwd, dir, name), text);
+        }
+        io.out(`wrote ${path.join(dir, "report.md")} (and ${Object.keys(files).filter((f) => f !== "report.md").join(", ")})`);
         return engines.problems.length === 0 ? 0 : 1;
     });
 }

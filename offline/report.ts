@@ -222,9 +222,17 @@ export function renderPlan(plan: StackPlan, engines = engineReport(plan)): strin
     ].join("\n");
 }
 
-/** The plan file: every resource with its parent's name and inputs, for review and diffing. */
+/**
+ * plan/<stack>/resources.json: every resource with its parent's name, the names of the resources it
+ * depends on (dependsOn and the resources its inputs were built from) and its inputs, for review and diffing.
+ */
 export function planDocument(plan: StackPlan, verdicts: Verdict[] = [], engines = engineReport(plan)): unknown {
     const names = new Map(plan.resources.map((r) => [r.urn, r.name]));
+    const dependencies = (r: RecordedResource) => {
+        const found = [...new Set([...r.dependsOn, ...Object.values(r.propertyDependencies).flat()])]
+            .map((urn) => names.get(urn)).filter((name): name is string => name !== undefined).sort();
+        return found.length ? found : undefined;
+    };
     return {
         stack: plan.stack,
         spec: plan.spec,
@@ -234,6 +242,7 @@ export function planDocument(plan: StackPlan, verdicts: Verdict[] = [], engines 
             type: r.type,
             name: r.name,
             parent: r.parent ? names.get(r.parent) : undefined,
+            dependencies: dependencies(r),
             protect: r.protect || undefined,
             retainOnDelete: r.retainOnDelete || undefined,
             secretInputs: r.secretInputs.length ? r.secretInputs : undefined,

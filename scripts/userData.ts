@@ -5,12 +5,12 @@ import { stacksIn } from "../offline/commands";
 import { vmUserData } from "../offline/userData";
 
 // `npm run user-data`: writes the user data of every VM tier of every stack file to
-// plan/user-data/<stack>/<launch template>.sh, for shellcheck in CI.
+// plan/<stack>/user-data/<launch template>.sh (beside the plan's review files), for shellcheck in CI.
 (async () => {
     for (const stack of stacksIn(".")) {
         const scripts = vmUserData((await planStackFile(`Pulumi.${stack}.yaml`)).resources);
         for (const [name, text] of Object.entries(scripts)) {
-            const file = path.join("plan", "user-data", stack, `${name}.sh`);
+            const file = path.join("plan", stack, "user-data", `${name}.sh`);
             fs.mkdirSync(path.dirname(file), { recursive: true });
             fs.writeFileSync(file, text);
             console.log(`wrote ${file}`);

@@ -5,11 +5,12 @@ import * as path from "path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { RELEASES } from "../lib/releases";
 import type { StackPlan } from "../offline/harness";
-import { countsByComponent, renderPlan, tierRows } from "../offline/report";
+import { countsByComponent, engineReport, renderPlan, tierRows } from "../offline/report";
+import { reviewDocuments } from "../offline/review/document";
 import { PROFILE_DEFAULTS } from "../stacks/profiles";
 import { planOf } from "./helpers/plans";
 import { runPlan } from "../offline/commands";
-import { renderVerdicts, runPlanPolicies } from "../offline/policyRunner";
+import { runPlanPolicies } from "../offline/policyRunner";
 import { Run, runTs, STACK_FRAME } from "./helpers/runTs";
 
 type Plain = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -106,15 +107,22 @@ describe("npm run plan -- <stack>", function () {
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    it("plans prod: prints the plan and writes plan/prod.json with every resource's type, name and inputs", async () => {
+    it("plans prod: prints a short summary and writes plan/prod/, the same bytes on every run", async () => {
         assert.strictEqual(good.code, 0, good.stderr);
         const plan = await planOf("Pulumi.prod.yaml");
-        const printed = good.stdout.trimEnd().split("\n");
         const verdicts = await runPlanPolicies(plan);
-        assert.deepStrictEqual(printed.slice(0, -1), [...renderPlan(plan).split("\n"), "", ...renderVerdicts(verdicts).split("\n")]);
-        assert.strictEqual(printed[printed.length - 1], `wrote ${path.join("plan", "prod.json")}`);
+        const { files, summary } = reviewDocuments(plan, verdicts, engineReport(plan));
+        const printed = good.stdout.trimEnd().split("\n");
+        assert.deepStrictEqual(printed.slice(0, -1), summary.split("\n"));
+        assert.strictEqual(printed[printed.length - 1], `wrote ${path.join("plan", "prod", "report.md")} (and report.json, resources.json)`);
+        // Two runs, the script's and this process's: byte-identical files.
+        const out = path.join(dir, "plan", "prod");
+        assert.deepStrictEqual(fs.readdirSync(out).sort(), Object.keys(files).sort());
+        for (const [name, text] of Object.entries(files)) {
+            assert.strictEqual(fs.readFileSync(path.join(out, name), "utf8"), text, `${name} differs between two runs`);
+        }
 
-        const document = JSON.parse(fs.readFileSync(path.join(dir, "plan", "prod.json"), "utf8"));
+        const document = JSON.parse(files["resources.json"]);
         assert.strictEqual(document.stack, "prod");
         assert.deepStrictEqual(document.policies, JSON.parse(JSON.stringify(verdicts)));
         assert.deepStrictEqual(document.spec, JSON.parse(JSON.stringify(plan.spec)));
@@ -124,10 +132,15 @@ describe("npm run plan -- <stack>", function () {
             assert.strictEqual(typeof resource.name, "string");
             assert.ok(resource.inputs && typeof resource.inputs === "object", `${resource.name} has no inputs`);
             assert.ok(resource.parent === undefined || names.has(resource.parent), `${resource.name}'s parent ${resource.parent} is not in the plan`);
+            for (const dependency of resource.dependencies ?? []) {
+                assert.ok(names.has(dependency), `${resource.name}'s dependency ${dependency} is not in the plan`);
+            }
         }
         const key = (r: { type: string; name: string }) => `${r.type} ${r.name}`;
         assert.deepStrictEqual(document.resources.map(key).sort(), plan.resources.map(key).sort());
         assert.deepStrictEqual(document.resources.filter((r: Plain) => !r.parent).map((r: Plain) => r.type), ["tracardi:index:Deployment"]);
+        const nodeGroup = document.resources.find((r: Plain) => r.name === "tracardi-public-api-ng");
+        assert.ok(nodeGroup.dependencies.includes("tracardi-eks-cluster"), "a node group depends on its cluster");
     });
 
     it("refuses a bad stack file: exit 1, every problem with its key, no stack trace, no plan file", () => {
@@ -138,6 +151,6 @@ describe("npm run plan -- <stack>", function () {
         assert.match(lines[0], /^stack broken has \d+ problems:$/);
         assert.ok(lines.some((l) => /^ {2}- tracardi:publicApi\.instances: .*\(given 1; allowed: >= 3/.test(l)), bad.stderr);
         assert.ok(lines.some((l) => /^ {2}- tracardi:trustedCidrs\.0: .*whole Internet \(given "0\.0\.0\.0\/0"/.test(l)), bad.stderr);
-        assert.ok(!fs.existsSync(path.join(dir, "plan", "broken.json")));
+        assert.ok(!fs.existsSync(path.join(dir, "plan", "broken")));
     });
 });
