@@ -1,9 +1,12 @@
 import * as fs from "fs";
 import * as path from "path";
+import { readStackFile } from "../stacks/config";
 import { ConfigError } from "../stacks/errors";
-import { planStackFile } from "./harness";
-import { mandatoryViolations, PackConfig, renderVerdicts, runPlanPolicies } from "./policyRunner";
-import { engineReport } from "./report";
+import { planStackFile, StackPlan } from "./harness";
+import { mandatoryViolations, PackConfig, renderVerdicts, runPlanPolicies, Verdict } from "./policyRunner";
+import { architectureSvg, loadGraphviz } from "./review/architecture";
+import { costEstimate, costSummary, renderCost } from "./review/cost";
+import { EngineReport, engineReport } from "./report";
 import { reviewDocuments } from "./review/document";
 
 export interface CommandIo {
@@ -43,6 +46,18 @@ async function guarded(io: CommandIo, mistakeCode: number, command: () => Promis
 }
 
 /**
+ * Every file of plan/<stack>/ and the console's summary. Prices follow the stack file's region: the
+ * mocks answer every region alike.
+ */
+export async function stackReview(plan: StackPlan, verdicts: Verdict[], engines: EngineReport, region: string): Promise<{ files: Record<string, string>; summary: string }> {
+    const estimate = costEstimate(plan.resources, plan.spec, region);
+    return reviewDocuments(plan, verdicts, engines, {
+        cost: { markdown: renderCost(estimate), figures: estimate, summary: costSummary(estimate) },
+        architectureSvg: await architectureSvg(plan),
+    });
+}
+
+/**
  * The offline plan of one stack: builds it under mocks, checks what the engines would do with it,
  * runs the policies, prints a summary and writes the review files to plan/<stack>/ (report.md,
  * report.json, resources.json). Exit code 0; 1 with the problems of a bad stack file, or with pods
@@ -51,10 +66,14 @@ async function guarded(io: CommandIo, mistakeCode: number, command: () => Promis
  */
 export function runPlan(stack: string, io: CommandIo): Promise<number> {
     return guarded(io, 1, async () => {
-        const plan = await planStackFile(stackFile(stack, io.cwd));
+        // Graphviz's WebAssembly loads while the stack is built.
+        const graphviz = loadGraphviz();
+        const file = stackFile(stack, io.cwd);
+        const plan = await planStackFile(file);
         const verdicts = await runPlanPolicies(plan);
         const engines = engineReport(plan);
-        const { files, summary } = reviewDocuments(plan, verdicts, engines);
+        await graphviz;
+        const { files, summary } = await stackReview(plan, verdicts, engines, String(readStackFile(file).values["aws:region"] ?? ""));
         io.out(summary);
         for (const problem of engines.problems) {
             io.out(`  - ${problem}`);

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import { ofType } from "../offline/query";
-import { planOf, planOfProdVariant } from "./helpers/plans";
+import { planOf, planOfProdVariant, STACK_FILES } from "./helpers/plans";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -16,7 +16,7 @@ function protectedInReadme(): string[] {
 describe("destroying a stack, as README describes it", () => {
     it("README names every resource type the program protects, and nothing else", async () => {
         const protectedTypes = new Set<string>();
-        for (const file of ["Pulumi.prod.yaml", "Pulumi.external.yaml"]) {
+        for (const file of STACK_FILES) {
             for (const r of (await planOf(file)).resources.filter((x) => x.protect)) {
                 protectedTypes.add(r.type);
             }

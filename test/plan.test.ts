@@ -6,10 +6,10 @@ import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { RELEASES } from "../lib/releases";
 import type { StackPlan } from "../offline/harness";
 import { countsByComponent, engineReport, renderPlan, tierRows } from "../offline/report";
-import { reviewDocuments } from "../offline/review/document";
 import { PROFILE_DEFAULTS } from "../stacks/profiles";
 import { planOf } from "./helpers/plans";
-import { runPlan } from "../offline/commands";
+import { runPlan, stackReview } from "../offline/commands";
+import { readStackFile } from "../stacks/config";
 import { runPlanPolicies } from "../offline/policyRunner";
 import { Run, runTs, STACK_FRAME } from "./helpers/runTs";
 
@@ -111,10 +111,10 @@ describe("npm run plan -- <stack>", function () {
         assert.strictEqual(good.code, 0, good.stderr);
         const plan = await planOf("Pulumi.prod.yaml");
         const verdicts = await runPlanPolicies(plan);
-        const { files, summary } = reviewDocuments(plan, verdicts, engineReport(plan));
+        const { files, summary } = await stackReview(plan, verdicts, engineReport(plan), readStackFile("Pulumi.prod.yaml").values["aws:region"]);
         const printed = good.stdout.trimEnd().split("\n");
         assert.deepStrictEqual(printed.slice(0, -1), summary.split("\n"));
-        assert.strictEqual(printed[printed.length - 1], `wrote ${path.join("plan", "prod", "report.md")} (and report.json, resources.json)`);
+        assert.strictEqual(printed[printed.length - 1], `wrote ${path.join("plan", "prod", "report.md")} (and report.json, resources.json, architecture.svg)`);
         // Two runs, the script's and this process's: byte-identical files.
         const out = path.join(dir, "plan", "prod");
         assert.deepStrictEqual(fs.readdirSync(out).sort(), Object.keys(files).sort());

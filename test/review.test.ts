@@ -218,9 +218,11 @@ describe("review figures of whole stacks", function () {
         }
         assert.doesNotMatch(files["report.md"], /cost|architecture\.svg/i);
 
-        const withExtras = reviewDocuments(prod, [], engines, {
-            cost: { markdown: "## Cost\n\nabout 1234 USD a month\n", figures: { monthlyUsd: 1234 } }, architectureSvg: "<svg/>",
-        }).files;
+        const extras = reviewDocuments(prod, [], engines, {
+            cost: { markdown: "## Cost\n\nabout 1234 USD a month\n", figures: { monthlyUsd: 1234 }, summary: "about 1234 USD a month" }, architectureSvg: "<svg/>",
+        });
+        const withExtras = extras.files;
+        assert.match(extras.summary, /cost +about 1234 USD a month/);
         assert.deepStrictEqual(JSON.parse(withExtras["report.json"]).cost, { monthlyUsd: 1234 });
         assert.match(withExtras["report.md"], /\n## Cost\n\nabout 1234 USD a month\n/);
         assert.match(withExtras["report.md"], /!\[architecture\]\(architecture\.svg\)/);

@@ -753,3 +753,13 @@ export function renderCost(estimate: CostEstimate): string {
     out.push("", `Free: ${freeCount} resources of ${new Set(estimate.free.map((f) => f.type)).size} types cost nothing of their own (security groups, routes, IAM, Kubernetes objects, settings...; see report.json).`);
     return out.join("\n");
 }
+
+/** The estimate in one line, for the console: total, range and what is left out. */
+export function costSummary(estimate: CostEstimate): string {
+    if (estimate.lines.length === 0) {
+        return `no prices for ${estimate.region} in offline/review/prices.ts`;
+    }
+    const unpriced = estimate.unpriced.reduce((sum, u) => sum + u.count, 0);
+    return `${usd(estimate.monthlyUsd)} a month on demand in ${estimate.region} (${usd(estimate.range.low)} to ${usd(estimate.range.high)} by usage)` +
+        (unpriced > 0 ? `; ${unpriced} resource(s) unpriced` : "");
+}

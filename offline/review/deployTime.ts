@@ -61,6 +61,12 @@ export function typicalTime(resource: RecordedResource): TypicalTime {
     if (resource.type === "aws:rds/instance:Instance" && !resource.inputs.multiAz) {
         return { seconds: 540, source: "single-AZ: 5-10 min from create to available (hashicorp/terraform#498)" };
     }
+    if (resource.type === "aws:autoscaling/group:Group" && Array.isArray(resource.inputs.initialLifecycleHooks) && resource.inputs.initialLifecycleHooks.length > 0) {
+        return {
+            seconds: 600,
+            source: "estimate: a launch hook holds each server until it completes it (a search node: boot, Docker and the Elasticsearch image, the cluster formed and green)",
+        };
+    }
     if (resource.type === "aws:autoscaling/group:Group" && String(resource.inputs.waitForCapacityTimeout) === "0") {
         return { seconds: 30, source: "estimate: wait_for_capacity_timeout 0, the group is created without waiting for servers" };
     }

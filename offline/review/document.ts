@@ -19,7 +19,7 @@ export interface ReviewExtras {
      * The cost section, made elsewhere (costEstimate, renderCost): its markdown goes into report.md
      * and its figures under report.json's `cost`. @default none: no cost section
      */
-    cost?: { markdown: string; figures: unknown };
+    cost?: { markdown: string; figures: unknown; summary: string };
     /** The architecture picture's SVG (architectureSvg): written as architecture.svg and shown in report.md. @default none */
     architectureSvg?: string;
 }
@@ -168,11 +168,11 @@ export function reviewDocuments(plan: StackPlan, verdicts: Verdict[], engines: E
         "resources.json": json(planDocument(plan, verdicts, engines)),
         ...(extras.architectureSvg ? { "architecture.svg": extras.architectureSvg } : {}),
     };
-    return { files, summary: renderSummary(plan, verdicts, engines, figures) };
+    return { files, summary: renderSummary(plan, verdicts, engines, figures, extras.cost?.summary) };
 }
 
 /** The console's few lines: tiers, capacity, zone loss, deploy time, engine problems, policy verdicts. */
-export function renderSummary(plan: StackPlan, verdicts: Verdict[], engines: EngineReport, figures: Review): string {
+export function renderSummary(plan: StackPlan, verdicts: Verdict[], engines: EngineReport, figures: Review, cost?: string): string {
     const counts = verdictCounts(verdicts);
     const servers = new Map<string, number>();
     for (const g of serverGroups(plan.resources)) {
@@ -188,6 +188,7 @@ export function renderSummary(plan: StackPlan, verdicts: Verdict[], engines: Eng
         ["zone loss", loss.survivesAnyZone ? "serves after losing any one zone" : `does not fully serve: ${loss.entries.filter((e) => e.serves === false).map((e) => e.name).join(", ")}`],
         ["single points", String(loss.flags.length)],
         ["deploy time", `${minutes(figures.deploy.criticalPathSeconds)} (critical path)`],
+        ...(cost ? [["cost", cost]] : []),
         ["engine problems", String(engines.problems.length)],
         ["policies", `${counts.mandatory} mandatory violation(s), ${counts.advisory} advisory`],
     ]);
