@@ -5,13 +5,12 @@ import * as tls from "@pulumi/tls";
 import {
     SEARCH_LAUNCH_HOOK, SEARCH_NODE_TAG, SEARCH_SECRET_REFS, SearchNode, searchNodeName, searchNodeStatements, searchNodeUserData,
 } from "../lib/ec2Search";
-import { DAILY_SNAPSHOTS, HTTP_PORT, snapshotAccessPolicy, snapshotBucketPolicy, snapshotPolicy, snapshotRepository, SnapshotSchedule, TRANSPORT_PORT } from "../lib/elasticsearch";
-import { snapshotKeyPolicy } from "../lib/kms";
+import { DAILY_SNAPSHOTS, HTTP_PORT, snapshotAccessPolicy, snapshotPolicy, snapshotRepository, SnapshotSchedule, TRANSPORT_PORT } from "../lib/elasticsearch";
 import { ruleDescription } from "../lib/securityGroups";
 import { named, TIER_TAG } from "../lib/tags";
 import { secretKey } from "../lib/vmUserData";
 import { clientOnlySecurityGroup } from "./clientOnlySecurityGroup";
-import { privateBucket } from "./privateBucket";
+import { snapshotStore } from "./snapshotStore";
 import { serverSecurityGroup } from "./serverSecurityGroup";
 import { serverRole, VmTier } from "./vmTier";
 
@@ -42,7 +41,11 @@ export interface Ec2SearchClusterArgs {
     tags: Record<string, string>;
 }
 
-/** Seconds a new node has to join a green cluster before its group counts it anyway (AWS allows 30 to 7200). */
+/**
+ * Seconds a new node has to join the cluster before its group gives the server up and starts
+ * another (AWS allows 30 to 7200); once joined, the node keeps its launch pending with heartbeats
+ * while shards recover, until the cluster is green.
+ */
 const JOIN_SECONDS = 1800;
 /** Load balancer and target group names get 8 characters from auto-naming; AWS allows 32. */
 const MAX_NAME_LENGTH = 21;
@@ -144,7 +147,7 @@ export class Ec2SearchCluster extends pulumi.ComponentResource {
             targetType: "ip",
             port: HTTP_PORT,
             protocol: "TCP",
-            healthCheck: { enabled: true, protocol: "TCP", port: "traffic-port", interval: 10, healthyThreshold: 3, unhealthyThreshold: 3 },
+            healthCheck: { enabled: true, protocol: "TCP", port: "traffic-port", interval: 10, timeout: 5, healthyThreshold: 3, unhealthyThreshold: 3 },
             deregistrationDelay: 30,
             tags: named(tags, `${name}-tg`),
         }, parent);
@@ -205,32 +208,12 @@ export class Ec2SearchCluster extends pulumi.ComponentResource {
         const secretVersion = new aws.secretsmanager.SecretVersion(`${name}-secrets`, { secretId: secret.id, secretString: pulumi.secret(entries) }, parent);
         const logs = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: args.logRetentionDays ?? 90, tags }, parent);
 
-        // Snapshots as on EKS, written with the nodes' instance role (credentials IMDS refreshes)
-        // instead of a user's keys. One role for the nodes: the snapshot key's policy names it, and
-        // the key comes before the bucket whose name is in the nodes' user data. Each node's group
-        // adds its own statements, bound to its node by tag.
-        const role = serverRole(`${name}-servers`, "Elasticsearch servers of Tracardi", tags, this);
-        const key = new aws.kms.Key(`${name}-snapshots`, {
-            description: "Encrypts the Elasticsearch snapshots of Tracardi",
-            enableKeyRotation: true,
-            deletionWindowInDays: 30,
-            policy: pulumi.all([role.arn, region]).apply(([roleArn, regionName]) => snapshotKeyPolicy(roleArn, regionName, args.snapshotReaderArns ?? [])),
-            tags,
-        }, { parent: this, protect: true });
-        const { bucket, ready: bucketReady } = privateBucket(`${name}-snapshots`, {
-            encryption: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn },
-            versioned: true,
-            lifecycleRule: {
-                id: "expire-deleted-snapshot-files",
-                status: "Enabled",
-                filter: {},
-                noncurrentVersionExpiration: { noncurrentDays: 30 },
-                abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-            },
-            policy: (arn) => arn.apply(snapshotBucketPolicy),
-            protect: true,
-            tags,
-        }, this);
+        // Snapshots as on EKS, written with the nodes' instance roles (credentials IMDS refreshes)
+        // instead of a user's keys. A role per node, made here: the snapshot key's policy names them,
+        // and the key comes before the bucket whose name is in the nodes' user data. One role each
+        // also keeps every role's inline policies far below IAM's 10,240 characters.
+        const roles = identities.map((_, k) => serverRole(`${name}-${k}-servers`, `Elasticsearch server of Tracardi node ${searchNodeName(k)}`, tags, this));
+        const { key, bucket, ready: bucketReady } = snapshotStore(name, { writerArns: roles.map((r) => r.arn), region, readerArns: args.snapshotReaderArns, tags }, this);
         this.snapshotBucket = bucket.bucket;
         const snapshotStatements = pulumi.all([bucket.arn, key.arn, args.s3EndpointId])
             .apply(([bucketArn, keyArn, endpointId]) => (JSON.parse(snapshotAccessPolicy(bucketArn, keyArn, endpointId)) as { Statement: Record<string, unknown>[] }).Statement);
@@ -256,12 +239,13 @@ export class Ec2SearchCluster extends pulumi.ComponentResource {
                 logGroupArn: logs.arn,
                 // The old server goes first: the new one needs its volume and address.
                 minHealthyPercentage: 0,
+                exclusive: true,
                 // A template change reaches a node when its server is next replaced, one zone at a time by
                 // the operator (README, "Search on EC2 servers"): three refreshes at once would stop every node.
                 refreshOnChange: false,
                 healthCheckType: "EC2",
                 launchHook: { name: SEARCH_LAUNCH_HOOK, heartbeatSeconds: JOIN_SECONDS },
-                role,
+                role: roles[k],
                 extraStatements: pulumi.all([volume.arn, networkInterface.arn, snapshotStatements]).apply(([volumeArn, networkInterfaceArn, snapshot]) => [
                     ...searchNodeStatements({ nodeName: searchNodeName(k), volumeArn, networkInterfaceArn }),
                     ...snapshot,

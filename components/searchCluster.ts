@@ -4,15 +4,14 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import {
     DAILY_SNAPSHOTS, ECK_OPERATOR, elasticsearchResource, nodesPerZone, S3_ACCESS_KEY_SETTING, S3_SECRET_KEY_SETTING, SEARCH_TIER, searchNetworkPolicy,
-    searchPodResources, searchStorageClass, snapshotBucketPolicy, SnapshotSchedule, SEARCH_USER_COMPONENT, searchUserJob, SNAPSHOT_COMPONENT, snapshotJob, snapshotPolicy,
+    searchPodResources, searchStorageClass, SnapshotSchedule, SEARCH_USER_COMPONENT, searchUserJob, SNAPSHOT_COMPONENT, snapshotJob, snapshotPolicy,
     snapshotAccessPolicy, snapshotCredentialsSecret, snapshotRepository,
 } from "../lib/elasticsearch";
-import { snapshotKeyPolicy } from "../lib/kms";
 import { nodeModel } from "../lib/nodeModel";
 import { TIER_LABEL, tierLabels } from "../lib/manifests";
 import { TRACARDI_SEARCH_SECRET } from "../lib/search";
 import { NodeGroup } from "./nodeGroup";
-import { privateBucket } from "./privateBucket";
+import { snapshotStore } from "./snapshotStore";
 
 export interface EckSearchClusterArgs {
     provider: k8s.Provider;
@@ -108,29 +107,8 @@ export class EckSearchCluster extends pulumi.ComponentResource {
         // A user of its own, limited to the bucket and its key: the nodes' keystore holds its key
         // pair (see snapshotCredentialsSecret for why not service-account credentials).
         const user = new aws.iam.User(`${name}-snapshots`, { path: "/tracardi/", tags }, parent);
-        // Snapshots hold every profile Tracardi collected: a key of their own, versions kept, never public.
-        // Its policy lets the account administer it and only the snapshot user use it, through S3.
-        const key = new aws.kms.Key(`${name}-snapshots`, {
-            description: "Encrypts the Elasticsearch snapshots of Tracardi",
-            enableKeyRotation: true,
-            deletionWindowInDays: 30,
-            policy: pulumi.all([user.arn, region]).apply(([userArn, regionName]) => snapshotKeyPolicy(userArn, regionName, args.snapshotReaderArns ?? [])),
-            tags,
-        }, { parent: this, protect: true });
-        const { bucket, ready: bucketReady } = privateBucket(`${name}-snapshots`, {
-            encryption: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn },
-            versioned: true,
-            // Snapshot retention deletes files; their previous versions stay a while longer, in case it was a mistake.
-            lifecycleRule: {
-                id: "expire-deleted-snapshot-files",
-                status: "Enabled",
-                filter: {},
-                noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionDays ?? 30 },
-                abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-            },
-            policy: (arn) => arn.apply(snapshotBucketPolicy),
-            protect: true,
-            tags,
+        const { key, bucket, ready: bucketReady } = snapshotStore(name, {
+            writerArns: [user.arn], region, readerArns: args.snapshotReaderArns, noncurrentVersionDays: args.noncurrentVersionDays, tags,
         }, this);
         this.snapshotBucket = bucket.bucket;
 

@@ -51,8 +51,13 @@ export interface VmTierArgs {
     launchHook?: { name: string; heartbeatSeconds: number };
     /** Statements added to the servers' role policy. */
     extraStatements?: pulumi.Input<Record<string, unknown>[]>;
-    /** An instance role made with serverRole and shared with other groups; each group adds its policy to it. @default a role of the group's own */
+    /** An instance role made with serverRole outside the group (a policy that must name it comes first); the group adds its policy to it. @default a role of the group's own */
     role?: aws.iam.Role;
+    /**
+     * Never more than `size` servers: a replacement starts only once the server it replaces has
+     * terminated, for servers that hold what only one may hold (a volume, an address). @default false
+     */
+    exclusive?: boolean;
     tags: Record<string, string>;
 }
 
@@ -182,17 +187,23 @@ export function serverRole(name: string, description: string, tags: Record<strin
  * servers of the create). The provider waits for the group's capacity on create
  * (terraform-provider-aws internal/service/autoscaling/group.go, wait_for_capacity_timeout, 10
  * minutes by default): a server pending on its hook counts only once completed, so the wait covers
- * the hook's whole heartbeat, after which AWS continues (defaultResult) and the server counts.
+ * the hook's whole heartbeat, after which AWS abandons the launch (defaultResult) and starts another.
  */
-export function launchHookSettings(hook: { name: string; heartbeatSeconds: number }): Pick<aws.autoscaling.GroupArgs, "initialLifecycleHooks" | "waitForCapacityTimeout"> {
+export function launchHookSettings(hook: { name: string; heartbeatSeconds: number }):
+    Pick<aws.autoscaling.GroupArgs, "initialLifecycleHooks" | "waitForCapacityTimeout" | "ignoreFailedScalingActivities"> {
     return {
         initialLifecycleHooks: [{
             name: hook.name,
             lifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHING",
             heartbeatTimeout: hook.heartbeatSeconds,
-            defaultResult: "CONTINUE",
+            // A server that never completes (its set-up failed, its service never came up) is given up and replaced.
+            defaultResult: "ABANDON",
         }],
         waitForCapacityTimeout: `${Math.ceil(hook.heartbeatSeconds / 60) + 10}m`,
+        // A server that gives its launch up is replaced by the group; the create waits on for the
+        // replacement instead of failing at the first abandoned launch (group.go fails the wait on
+        // any failed scaling activity unless this is set).
+        ignoreFailedScalingActivities: true,
     };
 }
 
@@ -223,7 +234,7 @@ export class VmTier extends pulumi.ComponentResource {
 
         const role = args.role ?? serverRole(`${name}-servers`, `Servers of the ${args.tier} tier`, tags, this);
         this.roleArn = role.arn;
-        new aws.iam.RolePolicy(`${name}-servers`, {
+        const rolePolicy = new aws.iam.RolePolicy(`${name}-servers`, {
             role: role.id,
             policy: pulumi.all([args.secretArn, args.secretKeyArn, args.logGroupArn, region, args.extraStatements ?? []])
                 .apply(([secretArn, secretKeyArn, logGroupArn, r, extra]) => {
@@ -271,7 +282,8 @@ export class VmTier extends pulumi.ComponentResource {
             // refresh may run at once too, whichever way AWS rounds maxHealthyPercentage.
             minSize: args.size,
             desiredCapacity: args.size,
-            maxSize: Math.max(args.size + 1, Math.ceil((args.size * (args.maxHealthyPercentage ?? 100)) / 100)),
+            maxSize: args.exclusive ? args.size : Math.max(args.size + 1, Math.ceil((args.size * (args.maxHealthyPercentage ?? 100)) / 100)),
+            ...(args.exclusive ? { instanceMaintenancePolicy: { minHealthyPercentage: 0, maxHealthyPercentage: 100 } } : {}),
             healthCheckType: args.healthCheckType ?? "ELB",
             healthCheckGracePeriod: grace,
             // AWS recommends setting it in all cases; refreshes wait for it after each new server
@@ -300,7 +312,8 @@ export class VmTier extends pulumi.ComponentResource {
             },
             ...(args.launchHook ? launchHookSettings(args.launchHook) : {}),
             tags: Object.entries(named(tags, name)).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
-        }, parent);
+        // The first servers read the secret and write logs at boot: their permissions come first.
+        }, { parent: this, dependsOn: [rolePolicy] });
         this.autoScalingGroupName = group.name;
 
         this.registerOutputs({ autoScalingGroupName: this.autoScalingGroupName, roleArn: this.roleArn });

@@ -215,9 +215,12 @@ export function searchNodeUserData(args: SearchNodeArgs): string {
             image: searchImage(args.version),
             env: [
                 { name: "ES_JAVA_OPTS", value: `-Xms${heap}m -Xmx${heap}m` },
-                // The image sets the built-in superuser's password from it when the cluster first forms.
-                { name: "ELASTIC_PASSWORD", secret: refs.elasticPassword },
+                // The image sets the built-in superuser's password from it when the cluster first
+                // forms; a file, so the password is not in the container's environment.
+                { name: "ELASTIC_PASSWORD_FILE", value: `${CERTS}/elastic-password` },
             ],
+            // A volume enlarged in AWS (elasticsearch.volumeGiB) grows its filesystem at the next start.
+            preStart: [`/usr/sbin/xfs_growfs -d ${SEARCH_DATA_DIR}`],
             hostNetwork: true,
             ulimits: [NOFILE],
             mounts: [
@@ -225,6 +228,7 @@ export function searchNodeUserData(args: SearchNodeArgs): string {
                 { source: YML_PATH, target: `${ES_CONFIG}/elasticsearch.yml`, readOnly: true },
             ],
             files: [
+                { secret: refs.elasticPassword, path: `${CERTS}/elastic-password` },
                 { secret: refs.ca, path: `${CERTS}/ca.crt` },
                 { secret: refs.nodeCert(name), path: `${CERTS}/node.crt` },
                 { secret: refs.nodeKey(name), path: `${CERTS}/node.key` },
@@ -234,7 +238,8 @@ export function searchNodeUserData(args: SearchNodeArgs): string {
         oneShots: [
             {
                 // Tracardi's user, then the launch hook: the server counts as in service (and the
-                // next one may be replaced) only once the node has joined and the cluster is green.
+                // next one may be replaced) only once the node has joined and the cluster is green
+                // (register.py, node_ready).
                 name: "search-ready",
                 script: SNAPSHOT_SCRIPT,
                 after: unitName("search"),
@@ -245,6 +250,7 @@ export function searchNodeUserData(args: SearchNodeArgs): string {
                     { name: "TRACARDI_USERNAME", value: TRACARDI_SEARCH_USER },
                     { name: "NODE_NAME", value: name },
                     { name: "LIFECYCLE_HOOK", value: SEARCH_LAUNCH_HOOK },
+                    { name: "FIRST_MASTERS_FILE", value: YML_PATH },
                     { name: "AWS_REGION", value: args.region },
                 ],
                 secretFiles: { ...superuser, TRACARDI_PASSWORD: refs.tracardiPassword },

@@ -108,7 +108,8 @@ export function eksSecretsKeyPolicy(clusterRoleArn: string): string {
  * The search-snapshot key: the account administers it; the snapshot user uses it, and only through
  * S3 in the stack's region (SSE-KMS on the snapshot bucket), never directly.
  */
-export function snapshotKeyPolicy(snapshotUserArn: string, region: string, readerArns: string[] = []): string {
+export function snapshotKeyPolicy(writerArns: string | string[], region: string, readerArns: string[] = []): string {
+    const writers = [writerArns].flat();
     const throughS3 = { StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } };
     const readers: PolicyStatement[] = readerArns.length === 0 ? [] : [{
         // Those the operator names may read snapshots (copy them out, restore them into another
@@ -123,11 +124,11 @@ export function snapshotKeyPolicy(snapshotUserArn: string, region: string, reade
     const policy: KeyPolicy = {
         Version: "2012-10-17",
         Statement: [
-            ...adminStatements(accountRootOf(snapshotUserArn)),
+            ...adminStatements(accountRootOf(writers[0])),
             {
                 Sid: "SnapshotUserUsesKeyThroughS3",
                 Effect: "Allow",
-                Principal: { AWS: snapshotUserArn },
+                Principal: { AWS: writers.length === 1 ? writers[0] : writers },
                 Action: KEY_USE_ACTIONS,
                 Resource: "*",
                 Condition: throughS3,

@@ -32,6 +32,8 @@ export interface VmContainer {
     mounts?: { source: string; target: string; readOnly: boolean }[];
     /** docker --ulimit values, e.g. "nofile=65535:65535". */
     ulimits?: string[];
+    /** Commands run as root before each start, failures ignored (e.g. growing a data volume's filesystem after it was enlarged). */
+    preStart?: string[];
 }
 
 export interface VmOneShot {
@@ -109,6 +111,7 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]+$/;
 const LOG_GROUP = /^[A-Za-z0-9._/#-]{1,512}$/;
 const SYSTEMD_UNIT = /^[A-Za-z0-9:_.@-]+\.(service|target|socket|mount|timer|path)$/;
 const ULIMIT = /^[a-z]+=-?\d+(:-?\d+)?$/;
+const COMMAND = /^(\/[A-Za-z0-9._-]+)+( [A-Za-z0-9._/=:-]+)*$/;
 
 function check(ok: boolean, what: string, reason: string): void {
     if (!ok) {
@@ -170,6 +173,9 @@ function checkContainer(c: VmContainer): void {
     }
     for (const ulimit of c.ulimits ?? []) {
         check(ULIMIT.test(ulimit), `${what}: ulimit ${JSON.stringify(ulimit)}`, "is not a docker ulimit (name=soft[:hard])");
+    }
+    for (const command of c.preStart ?? []) {
+        check(COMMAND.test(command), `${what}: preStart ${JSON.stringify(command)}`, "must be an absolute program and plain words (letters, digits, ._/=:-)");
     }
 }
 
@@ -396,6 +402,7 @@ function containerUnit(args: ServerUserDataArgs, c: VmContainer, spec: SecretSpe
         "[Service]",
         `EnvironmentFile=${INSTANCE_ENV_FILE}`,
         ...(secrets ? [`ExecStartPre=${FETCH_SECRETS} ${specPath(c.name)}`] : []),
+        ...(c.preStart ?? []).map((command) => `ExecStartPre=-${command}`),
         `ExecStartPre=-/usr/bin/docker rm -f ${c.name}`,
         `ExecStart=${run.join(" \\\n    ")}`,
         `ExecStop=/usr/bin/docker stop -t 30 ${c.name}`,

@@ -60,6 +60,12 @@ describe("Elasticsearch on EC2 servers (elasticsearch.provider ec2)", () => {
             assert.match(subnet.name, /-data-\d$/, `${g.name} runs outside the data subnets`);
             assert.strictEqual(inputs.healthCheckType, "EC2", "a search node is not a load balancer's target by group");
             assert.strictEqual(inputs.instanceRefresh, undefined, "a template change would replace every node at once");
+            // Never two servers of a node: the second could not take its volume and address.
+            assert.deepStrictEqual([inputs.maxSize, inputs.instanceMaintenancePolicy], [1, { minHealthyPercentage: 0, maxHealthyPercentage: 100 }]);
+            // A server that never joins is given up and replaced, and the create waits for the replacement.
+            assert.deepStrictEqual(inputs.initialLifecycleHooks.map((h: Obj) => [h.name, h.lifecycleTransition, h.defaultResult]),
+                [[SEARCH_LAUNCH_HOOK, "autoscaling:EC2_INSTANCE_LAUNCHING", "ABANDON"]]);
+            assert.strictEqual(inputs.ignoreFailedScalingActivities, true);
             return (subnet.inputs as Obj).availabilityZone;
         });
         assert.strictEqual(new Set(zones).size, groups.length);
@@ -95,6 +101,10 @@ describe("Elasticsearch on EC2 servers (elasticsearch.provider ec2)", () => {
             const heap = serverHeapMiB(vm.spec.elasticsearch.instanceType);
             assert.strictEqual(heap, Math.min(instanceCapacity(vm.spec.elasticsearch.instanceType)!.memoryMiB / 2, MAX_HEAP_MIB));
             assert.match(envFileOf(script, "search"), new RegExp(`^ES_JAVA_OPTS=-Xms${heap}m -Xmx${heap}m$`, "m"));
+            assert.match(envFileOf(script, "search"), /^ELASTIC_PASSWORD_FILE=\/usr\/share\/elasticsearch\/config\/certs\/elastic-password$/m);
+            assert.doesNotMatch(script, /"name":"ELASTIC_PASSWORD"/, "the superuser's password is in the container's environment");
+            assert.match(script, /^ExecStartPre=-\/usr\/sbin\/xfs_growfs -d \/var\/lib\/tracardi-search$/m);
+            assert.match(script, /^Environment="FIRST_MASTERS_FILE=\/etc\/tracardi\/elasticsearch\.yml"$/m);
             const yml = ymlOf(script);
             const subnet = byId(vm, (networkInterface.inputs as Obj).subnetId);
             assert.strictEqual(setting(yml, "node.attr.zone"), (subnet.inputs as Obj).availabilityZone);
@@ -186,9 +196,14 @@ describe("Elasticsearch on EC2 servers (elasticsearch.provider ec2)", () => {
         assert.deepStrictEqual(encryption.propertyDependencies.rules, [key.urn], "the bucket is not encrypted with search's own key");
         assert.ok(key.protect);
         assert.ok(ofType(vm.resources, "aws:s3/bucketVersioning:BucketVersioning").some((v) => v.name === bucket.name));
-        const role = vm.resources.find((r) => r.type === "aws:iam/role:Role" && r.name === "tracardi-search-servers")!;
+        // A role per node (each within IAM's 10,240 characters of inline policy), all named by the key's policy.
+        const roles = ofType(vm.resources, "aws:iam/role:Role").filter((r) => /^tracardi-search-\d+-servers$/.test(r.name)).map((r) => `arn:aws:iam::123456789012:role/${r.name}`);
+        assert.strictEqual(roles.length, vm.spec.elasticsearch.nodes);
         const keyPolicy = JSON.parse(String((key.inputs as Obj).policy));
-        assert.ok(keyPolicy.Statement.some((s: Obj) => s.Principal?.AWS === `arn:aws:iam::123456789012:role/${role.name}`), "the key's policy does not name the nodes' role");
+        assert.ok(keyPolicy.Statement.some((s: Obj) => JSON.stringify(s.Principal?.AWS) === JSON.stringify(roles)), "the key's policy does not name the nodes' roles");
+        for (const policy of ofType(vm.resources, "aws:iam/rolePolicy:RolePolicy").filter((r) => /^tracardi-search-\d+-servers$/.test(r.name))) {
+            assert.ok(String(policy.inputs.policy).length < 10240 / 2, `${policy.name} leaves no room in its role's inline policy quota`);
+        }
         for (const [k, group] of groupsOf(vm).entries()) {
             const policy = JSON.parse(String(vm.resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === `tracardi-search-${k}-servers`)!.inputs.policy));
             const s3 = policy.Statement.filter((s: Obj) => [s.Action].flat().some((a: string) => a.startsWith("s3:")));

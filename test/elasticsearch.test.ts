@@ -316,6 +316,76 @@ describe("search setup script", () => {
     });
 });
 
+describe("a search server's readiness (provider ec2)", () => {
+    /**
+     * Runs the script's node part against a cluster the node joins on the third look and that is
+     * green after `yellowLooks` health answers, with an `aws` command that records its calls.
+     */
+    async function runReadiness(state: string, yellowLooks = 0): Promise<{ code: number | null; output: string; calls: string[]; yml: string }> {
+        let looks = 0;
+        let health = 0;
+        const server = http.createServer((req, res) => {
+            const nodes = req.url!.startsWith("/_cat/nodes");
+            const joined = nodes && ++looks > 2;
+            const status = !nodes && ++health > yellowLooks ? "green" : "yellow";
+            res.writeHead(200).end(JSON.stringify(nodes ? (joined ? [{ name: "search-0" }] : [{ name: "search-1" }]) : { status }));
+        });
+        await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "search-ready-"));
+        fs.writeFileSync(path.join(dir, "elastic"), "pw");
+        fs.writeFileSync(path.join(dir, "elasticsearch.yml"), 'node.name: search-0\ncluster.initial_master_nodes: ["search-0"]\nhttp.port: 9200\n');
+        fs.writeFileSync(path.join(dir, "aws"), `#!/bin/bash\necho "$*" >> ${dir}/calls\n[[ $2 == describe-auto-scaling-instances ]] && printf 'tracardi-search-0-asg\\t${state}\\n'\nexit 0\n`, { mode: 0o755 });
+        try {
+            const { port } = server.address() as AddressInfo;
+            const result = await new Promise<{ code: number | null; output: string }>((done) => {
+                const child = spawn("python3", ["-c", SNAPSHOT_SCRIPT], {
+                    env: {
+                        PATH: process.env.PATH, AWS_CLI: path.join(dir, "aws"), ES_URL: `http://127.0.0.1:${port}`, ES_USERNAME: "elastic",
+                        ES_PASSWORD_FILE: path.join(dir, "elastic"), WAIT_SECONDS: "0.05", HEARTBEAT_SECONDS: "0",
+                        NODE_NAME: "search-0", LIFECYCLE_HOOK: "tracardi-search-joined", INSTANCE_ID: "i-0abc", AWS_REGION: "eu-west-1",
+                        FIRST_MASTERS_FILE: path.join(dir, "elasticsearch.yml"),
+                    },
+                });
+                let text = "";
+                child.stdout.on("data", (d) => (text += d));
+                child.stderr.on("data", (d) => (text += d));
+                child.on("close", (exit) => done({ code: exit, output: text }));
+            });
+            const calls = fs.existsSync(path.join(dir, "calls")) ? fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n") : [];
+            return { ...result, calls, yml: fs.readFileSync(path.join(dir, "elasticsearch.yml"), "utf8") };
+        } finally {
+            server.close();
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    }
+    const describeCall = "autoscaling describe-auto-scaling-instances --instance-ids i-0abc --query AutoScalingInstances[0].[AutoScalingGroupName,LifecycleState] --output text --region eu-west-1";
+    const hookArgs = "--auto-scaling-group-name tracardi-search-0-asg --lifecycle-hook-name tracardi-search-joined --instance-id i-0abc";
+
+    it("completes its group's launch hook once the node has joined a green cluster, and stops naming the first masters", async () => {
+        const { code, output, calls, yml } = await runReadiness("Pending:Wait");
+        assert.strictEqual(code, 0, output);
+        assert.match(output, /waiting for search-0 to join the cluster \(2\): not a member yet/);
+        assert.deepStrictEqual(calls, [describeCall, `autoscaling complete-lifecycle-action ${hookArgs} --lifecycle-action-result CONTINUE --region eu-west-1`]);
+        assert.strictEqual(yml, "node.name: search-0\nhttp.port: 9200\n");
+    });
+
+    it("keeps the launch pending with heartbeats while shards recover", async () => {
+        // Four yellow answers: the first to the script's wait for a forming cluster, three while the node waits for green.
+        const { code, output, calls } = await runReadiness("Pending:Wait", 4);
+        assert.strictEqual(code, 0, output);
+        const heartbeats = calls.filter((c) => c.startsWith("autoscaling record-lifecycle-action-heartbeat"));
+        assert.deepStrictEqual(heartbeats, [1, 2, 3].map(() => `autoscaling record-lifecycle-action-heartbeat ${hookArgs} --region eu-west-1`));
+        assert.match(calls[calls.length - 1], /complete-lifecycle-action .* CONTINUE/);
+    });
+
+    it("after a reboot there is no launch to complete, and the unit still succeeds", async () => {
+        const { code, output, calls } = await runReadiness("InService");
+        assert.strictEqual(code, 0, output);
+        assert.match(output, /no launch to complete \(i-0abc is InService\)/);
+        assert.deepStrictEqual(calls, [describeCall]);
+    });
+});
+
 describe("search connections", () => {
     it("ECK: replicas once there are two nodes, Tracardi's three shards", () => {
         assert.deepStrictEqual([eckSearchConnection(1).replicas, eckSearchConnection(3).replicas], [0, 1]);

@@ -4,8 +4,8 @@ snapshot repository and the snapshot lifecycle policy.
 Each part runs when its variables are given (the stack runs them as two jobs, or two units on each
 search server): ROLE, ROLE_BODY and TRACARDI_USERNAME for the role and user; REPOSITORY,
 REPOSITORY_BODY, POLICY and POLICY_BODY for snapshots; on a search server of its own, NODE_NAME,
-LIFECYCLE_HOOK, INSTANCE_ID and AWS_REGION to wait until the node has joined and the cluster is
-green, then let its Auto Scaling group count the server in service. Idempotent: every PUT replaces what is there with the bodies given (the user's password
+LIFECYCLE_HOOK, INSTANCE_ID, AWS_REGION and FIRST_MASTERS_FILE to wait until the node has joined
+and the cluster is green, then let its Auto Scaling group count the server in service. Idempotent: every PUT replaces what is there with the bodies given (the user's password
 included). Registering the repository makes every node write a test file to the bucket, so it fails
 loudly when a node lacks access. Reads ES_URL, ES_USERNAME and ES_CA_FILE from the environment, and
 the passwords from the files ES_PASSWORD_FILE and TRACARDI_PASSWORD_FILE name.
@@ -35,6 +35,9 @@ AUTHORIZATION = "Basic " + base64.b64encode(CREDENTIALS).decode()
 TLS = ssl.create_default_context(cafile=os.environ.get("ES_CA_FILE") or None)
 ATTEMPTS = int(os.environ.get("WAIT_ATTEMPTS", "120"))
 PAUSE = float(os.environ.get("WAIT_SECONDS", "10"))
+# A search server's launch: heartbeats while shards recover, and how long at most before it completes anyway.
+HEARTBEAT_SECONDS = float(os.environ.get("HEARTBEAT_SECONDS", "300"))
+READY_HOURS = float(os.environ.get("READY_HOURS", "6"))
 # Answers of a cluster that is still forming: no master yet, or not yellow within the timeout.
 NOT_READY = {408, 429, 502, 503, 504}
 
@@ -48,22 +51,31 @@ def call(method, path, body=None):
         return json.load(response)
 
 
-def wait_for_cluster():
-    for attempt in range(1, ATTEMPTS + 1):
+def wait(what, check, attempts=None):
+    """Calls check() until it returns no reason to wait; a forming cluster's answers and network errors are reasons too."""
+    attempt = 0
+    while attempts is None or attempt < attempts:
+        attempt += 1
         try:
-            health = call("GET", "/_cluster/health?wait_for_status=yellow&timeout=10s")
-            if health.get("status") in ("yellow", "green"):
+            reason = check()
+            if reason is None:
                 return
-            reason = f"status {health.get('status')}"
         except urllib.error.HTTPError as err:
             if err.code not in NOT_READY:
                 raise
             reason = f"HTTP {err.code}"
         except OSError as err:  # connection refused, DNS not ready, timeouts
             reason = str(err)
-        print(f"waiting for {URL} ({attempt}/{ATTEMPTS}): {reason}", flush=True)
+        print(f"waiting for {what} ({attempt}{'' if attempts is None else f'/{attempts}'}): {reason}", flush=True)
         time.sleep(PAUSE)
-    sys.exit(f"{URL} did not reach yellow health")
+    sys.exit(f"{what}: not ready after {attempts} attempts")
+
+
+def wait_for_cluster():
+    def yellow():
+        status = call("GET", "/_cluster/health?wait_for_status=yellow&timeout=10s").get("status")
+        return None if status in ("yellow", "green") else f"status {status}"
+    wait(f"{URL} to reach yellow health", yellow, ATTEMPTS)
 
 
 def put(kind, name, body, show=True):
@@ -75,43 +87,62 @@ def put(kind, name, body, show=True):
     print(f"PUT /{kind}/{name}: {json.dumps(result) if show else 'done'}", flush=True)
 
 
-def wait_until_joined_and_green(node):
-    """Until this node is a member and every shard copy is allocated: what makes the next server safe to replace."""
-    attempt = 0
-    while True:
-        attempt += 1
-        try:
-            names = [n["name"] for n in call("GET", "/_cat/nodes?format=json&h=name")]
-            health = call("GET", "/_cluster/health?wait_for_status=green&timeout=30s")
-            if node in names and health.get("status") == "green":
-                return
-            reason = f"member: {node in names}, status {health.get('status')}"
-        except urllib.error.HTTPError as err:
-            if err.code not in NOT_READY:
-                raise
-            reason = f"HTTP {err.code}"
-        except OSError as err:
-            reason = str(err)
-        print(f"waiting for {node} to join a green cluster ({attempt}): {reason}", flush=True)
-        time.sleep(PAUSE)
+def autoscaling(region, *args):
+    """An AWS CLI autoscaling call; its standard output, or None when it failed."""
+    done = subprocess.run([os.environ.get("AWS_CLI", "aws"), "autoscaling", *args, "--region", region],
+                          stdout=subprocess.PIPE, universal_newlines=True, check=False)
+    return done.stdout if done.returncode == 0 else None
 
 
-def complete_lifecycle_action(hook, instance_id, region):
-    """CONTINUE the launch hook of this server's group; after a reboot there is none to complete."""
-    def aws(*args):
-        return subprocess.run(["aws", "autoscaling", *args, "--region", region], stdout=subprocess.PIPE,
-                              universal_newlines=True, check=False)
-    found = aws("describe-auto-scaling-instances", "--instance-ids", instance_id,
-                "--query", "AutoScalingInstances[0].[AutoScalingGroupName,LifecycleState]", "--output", "text")
-    group, state = (found.stdout.split() + ["", ""])[:2] if found.returncode == 0 else ("", "")
+def pending_launch(instance_id, region):
+    """This server's group while its launch waits on a lifecycle hook; None after a reboot (nothing to complete)."""
+    found = autoscaling(region, "describe-auto-scaling-instances", "--instance-ids", instance_id,
+                        "--query", "AutoScalingInstances[0].[AutoScalingGroupName,LifecycleState]", "--output", "text")
+    if found is None:
+        sys.exit(f"cannot tell whether {instance_id} is launching (aws failed): trying again")
+    group, state = (found.split() + ["", ""])[:2]
     if state != "Pending:Wait":
         print(f"no launch to complete ({instance_id} is {state or 'unknown to Auto Scaling'})", flush=True)
+        return None
+    return group
+
+
+def node_ready(node, hook, instance_id, region, first_masters_file):
+    """
+    Completes this server's launch once its node has joined a green cluster: until it has joined,
+    nothing (the hook's timeout gives a server that never joins up); once joined, heartbeats keep the
+    launch pending while shards recover, for at most READY_HOURS, then the launch completes anyway
+    (the node serves; the group should not replace it). Once joined, the node no longer names the
+    first masters: they bootstrap a cluster only once.
+    """
+    group = pending_launch(instance_id, region)
+    wait(f"{node} to join the cluster", lambda: None if node in [n["name"] for n in call("GET", "/_cat/nodes?format=json&h=name")] else "not a member yet")
+    if first_masters_file:
+        with open(first_masters_file, encoding="utf-8") as file:
+            lines = file.readlines()
+        kept = [line for line in lines if not line.startswith("cluster.initial_master_nodes:")]
+        if kept != lines:
+            with open(first_masters_file, "w", encoding="utf-8") as file:
+                file.writelines(kept)
+            print(f"{node} has joined: cluster.initial_master_nodes removed from {first_masters_file}", flush=True)
+    if group is None:
         return
-    done = aws("complete-lifecycle-action", "--auto-scaling-group-name", group, "--lifecycle-hook-name", hook,
-               "--instance-id", instance_id, "--lifecycle-action-result", "CONTINUE")
-    if done.returncode != 0:
-        sys.exit(f"completing {hook} for {instance_id} failed (aws exited {done.returncode})")
-    print(f"{instance_id} joined a green cluster: {group} counts it in service", flush=True)
+    deadline = time.monotonic() + READY_HOURS * 3600
+    next_beat = time.monotonic()
+    while True:
+        status = call("GET", "/_cluster/health?wait_for_status=green&timeout=30s").get("status")
+        if status == "green" or time.monotonic() > deadline:
+            break
+        if time.monotonic() >= next_beat:
+            autoscaling(region, "record-lifecycle-action-heartbeat", "--auto-scaling-group-name", group,
+                        "--lifecycle-hook-name", hook, "--instance-id", instance_id)
+            next_beat = time.monotonic() + HEARTBEAT_SECONDS
+        print(f"{node} has joined; waiting for green (status {status})", flush=True)
+        time.sleep(PAUSE)
+    if autoscaling(region, "complete-lifecycle-action", "--auto-scaling-group-name", group, "--lifecycle-hook-name", hook,
+                   "--instance-id", instance_id, "--lifecycle-action-result", "CONTINUE") is None:
+        sys.exit(f"completing {hook} for {instance_id} failed: trying again")
+    print(f"{instance_id}: {node} joined a {status} cluster; {group} counts it in service", flush=True)
 
 
 def main():
@@ -126,8 +157,8 @@ def main():
         put("_slm/policy", os.environ["POLICY"], json.loads(os.environ["POLICY_BODY"]))
         print("the snapshot repository and policy are in place")
     if "NODE_NAME" in os.environ:
-        wait_until_joined_and_green(os.environ["NODE_NAME"])
-        complete_lifecycle_action(os.environ["LIFECYCLE_HOOK"], os.environ["INSTANCE_ID"], os.environ["AWS_REGION"])
+        node_ready(os.environ["NODE_NAME"], os.environ["LIFECYCLE_HOOK"], os.environ["INSTANCE_ID"], os.environ["AWS_REGION"],
+                   os.environ.get("FIRST_MASTERS_FILE"))
 
 
 if __name__ == "__main__":
