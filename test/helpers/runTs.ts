@@ -18,7 +18,7 @@ export const STACK_FRAME = /^\s+at /m;
  */
 export function runTs(script: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["-r", require.resolve("sucrase/register/ts"), path.resolve(ROOT, script), ...args], {
+        const child = spawn(process.execPath, ["-r", path.join(ROOT, "scripts", "register.js"), path.resolve(ROOT, script), ...args], {
             cwd: options.cwd ?? ROOT,
             env: { ...process.env, ...options.env },
             stdio: ["ignore", "pipe", "pipe"],
