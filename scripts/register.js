@@ -20,17 +20,20 @@ const SALT = `${sucrase.getVersion()} ${JSON.stringify(OPTIONS)}\n`;
 /** Sucrase's CommonJS for a file's text, from the cache when it has it. */
 function compiled(source, filePath) {
     const file = path.join(CACHE, `${crypto.createHash("sha256").update(SALT).update(source).digest("hex")}.js`);
-    try {
+    if (fs.existsSync(file)) {
         return fs.readFileSync(file, "utf8");
-    } catch {
-        const { code } = sucrase.transform(source, { ...OPTIONS, filePath });
-        // Written whole then renamed, so a concurrent run reads either nothing or the whole file.
+    }
+    const { code } = sucrase.transform(source, { ...OPTIONS, filePath });
+    try {
+        // Written whole then renamed, so a concurrent run finds either no file or the whole of it.
         fs.mkdirSync(CACHE, { recursive: true });
         const partial = `${file}.${process.pid}`;
         fs.writeFileSync(partial, code);
         fs.renameSync(partial, file);
-        return code;
+    } catch {
+        // A read-only node_modules: run uncached.
     }
+    return code;
 }
 
 Module.enableCompileCache?.();
