@@ -2,6 +2,7 @@ import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { deserializeProperties, specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { getMonitor } from "@pulumi/pulumi/runtime/settings";
+import { skipPromiseTraces } from "./promiseTraces";
 
 /**
  * One set of mocks for the whole program: every invoke it makes is answered here, and every
@@ -286,6 +287,7 @@ function unwrapSecrets(value: unknown): unknown {
  * options, so its registerResource is wrapped to record them.
  */
 export async function installMocks(stack: string, preview = false): Promise<void> {
+    skipPromiseTraces();
     await pulumi.runtime.setMocks(mocks, "tracardi", stack, preview);
     const monitor = getMonitor() as unknown as {
         registerResource(req: RegisterRequest, cb: Callback): Promise<void>;

@@ -14,14 +14,13 @@ export const STACK_FRAME = /^\s+at /m;
 
 /**
  * Runs a TypeScript file in a child process, with the Node that runs the tests and
- * ts-node in transpile-only mode, as `npm run plan` does.
+ * the same TypeScript loader as `npm run plan`.
  */
 export function runTs(script: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), path.resolve(ROOT, script), ...args], {
+        const child = spawn(process.execPath, ["-r", path.join(ROOT, "scripts", "register.js"), path.resolve(ROOT, script), ...args], {
             cwd: options.cwd ?? ROOT,
-            // ts-node looks for tsconfig.json from the working directory, which may be elsewhere.
-            env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json"), ...options.env },
+            env: { ...process.env, ...options.env },
             stdio: ["ignore", "pipe", "pipe"],
         });
         let stdout = "";
