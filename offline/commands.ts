@@ -4,7 +4,7 @@ import { readStackFile } from "../stacks/config";
 import { ConfigError } from "../stacks/errors";
 import { planStackFile, StackPlan } from "./harness";
 import { mandatoryViolations, PackConfig, renderVerdicts, runPlanPolicies, Verdict } from "./policyRunner";
-import { architectureSvg, loadGraphviz } from "./review/architecture";
+import { architectureSvg, DotRenderer, graphvizWorker } from "./review/architecture";
 import { costEstimate, costSummary, renderCost } from "./review/cost";
 import { EngineReport, engineReport } from "./report";
 import { reviewDocuments } from "./review/document";
@@ -49,11 +49,12 @@ async function guarded(io: CommandIo, mistakeCode: number, command: () => Promis
  * Every file of plan/<stack>/ and the console's summary. Prices follow the stack file's region: the
  * mocks answer every region alike.
  */
-export async function stackReview(plan: StackPlan, verdicts: Verdict[], engines: EngineReport, region: string): Promise<{ files: Record<string, string>; summary: string }> {
+export async function stackReview(plan: StackPlan, verdicts: Verdict[], engines: EngineReport, region: string,
+    render?: DotRenderer): Promise<{ files: Record<string, string>; summary: string }> {
     const estimate = costEstimate(plan.resources, plan.spec, region);
     return reviewDocuments(plan, verdicts, engines, {
         cost: { markdown: renderCost(estimate), figures: estimate, summary: costSummary(estimate) },
-        architectureSvg: await architectureSvg(plan),
+        architectureSvg: await architectureSvg(plan, render),
     });
 }
 
@@ -66,14 +67,20 @@ export async function stackReview(plan: StackPlan, verdicts: Verdict[], engines:
  */
 export function runPlan(stack: string, io: CommandIo): Promise<number> {
     return guarded(io, 1, async () => {
-        // Graphviz's WebAssembly loads while the stack is built.
-        const graphviz = loadGraphviz();
-        const file = stackFile(stack, io.cwd);
-        const plan = await planStackFile(file);
-        const verdicts = await runPlanPolicies(plan);
-        const engines = engineReport(plan);
-        await graphviz;
-        const { files, summary } = await stackReview(plan, verdicts, engines, String(readStackFile(file).values["aws:region"] ?? ""));
+        // Graphviz's WebAssembly loads in a worker while the stack is built.
+        const graphviz = graphvizWorker();
+        let review: { files: Record<string, string>; summary: string };
+        let engines: EngineReport;
+        try {
+            const file = stackFile(stack, io.cwd);
+            const plan = await planStackFile(file);
+            const verdicts = await runPlanPolicies(plan);
+            engines = engineReport(plan);
+            review = await stackReview(plan, verdicts, engines, String(readStackFile(file).values["aws:region"] ?? ""), graphviz.render);
+        } finally {
+            await graphviz.close();
+        }
+        const { files, summary } = review;
         io.out(summary);
         for (const problem of engines.problems) {
             io.out(`  - ${problem}`);

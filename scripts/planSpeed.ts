@@ -1,4 +1,5 @@
 import { spawnSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { renderSpeed, SpeedVerdict, speedVerdict, Timings } from "../offline/speed";
 
@@ -11,8 +12,10 @@ const stack = process.argv[2] ?? "prod";
 const runs = Number(process.argv[3] ?? 5);
 
 const PROVIDERS = "require('@pulumi/pulumi'); require('@pulumi/aws'); require('@pulumi/kubernetes'); require('@pulumi/random')";
-// What `npm run plan` and the README's import figure run, without npm's own start-up.
-const plan = ["-r", "./scripts/register.js", "scripts/plan.ts", stack];
+// What `npm run plan` and the README's import figure run, without npm's own start-up: the plan's
+// node arguments read from package.json, so the two cannot drift apart.
+const planScript = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.plan;
+const plan = [...planScript.split(/\s+/).slice(1), stack];
 const providers = ["-e", PROVIDERS];
 
 function seconds(args: string[]): number {
