@@ -156,6 +156,9 @@ export class Ec2SearchCluster extends pulumi.ComponentResource {
         }, parent));
         new aws.lb.Listener(`${name}-https`, {
             loadBalancerArn: endpoint.arn, port: HTTP_PORT, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: targets.arn }],
+            // The API keeps pooled connections to search; the NLB's default 350 s would reset quiet
+            // ones under it. An hour (AWS allows 60 to 6000 s on TCP listeners).
+            tcpIdleTimeoutSeconds: 3600,
             tags,
         }, parent);
 

@@ -155,6 +155,9 @@ describe("Elasticsearch on EC2 servers (elasticsearch.provider ec2)", () => {
         const lbInputs = lb.inputs as Obj;
         assert.deepStrictEqual([lbInputs.loadBalancerType, lbInputs.internal, lbInputs.securityGroups, lbInputs.enableCrossZoneLoadBalancing], ["network", true, [endpoint.id], true]);
         assert.ok((lbInputs.subnets as string[]).every((id) => /-data-\d$/.test(byId(vm, id).name)));
+        const listener = vm.resources.find((r) => r.type === "aws:lb/listener:Listener" && r.name === "tracardi-search-https")!;
+        assert.deepStrictEqual([(listener.inputs as Obj).protocol, (listener.inputs as Obj).port, (listener.inputs as Obj).tcpIdleTimeoutSeconds], ["TCP", 9200, 3600],
+            "the API's pooled connections would be reset after the default 350 s");
         const interfaces = ofType(vm.resources, "aws:ec2/networkInterface:NetworkInterface").map((i) => i.urn);
         for (const attachment of ofType(vm.resources, "aws:lb/targetGroupAttachment:TargetGroupAttachment")) {
             assert.deepStrictEqual([(attachment.inputs as Obj).port, attachment.propertyDependencies.targetId.filter((urn) => interfaces.includes(urn)).length], [9200, 1],

@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { at, forTypes, isTrue, ofTypes, texts } from "../lib/props";
+import { at, forTypes, isTrue, ofTypes, tagsOf, texts, TIER_TAG } from "../lib/props";
 import { zonesOf } from "../lib/tiers";
 import { AWS } from "../lib/types";
 
@@ -25,8 +25,8 @@ export const loadBalancerAccessLogs: ResourceValidationPolicy = {
     enforcementLevel: "advisory",
     validateResource: forTypes([AWS.loadBalancer], (props, args, report) => {
         // A network load balancer logs its TLS listeners only (ELB, "Access logs for your Network
-        // Load Balancer"): search's passes TCP through, which the VPC's flow logs record.
-        if (props.loadBalancerType === "network") {
+        // Load Balancer"): search's internal one passes TCP through, which the VPC's flow logs record.
+        if (props.loadBalancerType === "network" && isTrue(props.internal) && tagsOf(props)[TIER_TAG] === "search") {
             return;
         }
         if (!isTrue(at(props, "accessLogs.enabled"))) {
