@@ -199,7 +199,8 @@ export function launchHookSettings(hook: { name: string; heartbeatSeconds: numbe
             // A server that never completes (its set-up failed, its service never came up) is given up and replaced.
             defaultResult: "ABANDON",
         }],
-        waitForCapacityTimeout: `${Math.ceil(hook.heartbeatSeconds / 60) + 10}m`,
+        // Room for one launch given up at the heartbeat's end and its replacement.
+        waitForCapacityTimeout: `${Math.ceil((2 * hook.heartbeatSeconds) / 60) + 15}m`,
         // A server that gives its launch up is replaced by the group; the create waits on for the
         // replacement instead of failing at the first abandoned launch (group.go fails the wait on
         // any failed scaling activity unless this is set).

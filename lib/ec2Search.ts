@@ -275,8 +275,8 @@ export function searchNodeUserData(args: SearchNodeArgs): string {
 
 /**
  * What a node's role may do beyond the servers' common policy: attach its own volume and interface
- * (both tagged for the node) to a server of its own node, complete its own group's launch hook,
- * and find its group.
+ * (both tagged for the node) to a server of its own node, complete (and keep alive with
+ * heartbeats) its own group's launch hook, and find its group.
  */
 export function searchNodeStatements(args: { nodeName: string; volumeArn: string; networkInterfaceArn: string }): Record<string, unknown>[] {
     const ownNode = (service: string) => ({ StringEquals: { [`${service}:ResourceTag/${SEARCH_NODE_TAG}`]: args.nodeName } });
@@ -292,8 +292,8 @@ export function searchNodeStatements(args: { nodeName: string; volumeArn: string
         // Neither has resource ARNs.
         { Sid: "SeeAttachments", Effect: "Allow", Action: ["ec2:DescribeVolumes", "ec2:DescribeNetworkInterfaces", "autoscaling:DescribeAutoScalingInstances"], Resource: "*" },
         {
-            Sid: "CompleteTheNodesLaunch", Effect: "Allow", Action: "autoscaling:CompleteLifecycleAction", Resource: "*",
-            Condition: ownNode("autoscaling"),
+            Sid: "CompleteTheNodesLaunch", Effect: "Allow", Action: ["autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat"],
+            Resource: "*", Condition: ownNode("autoscaling"),
         },
     ];
 }

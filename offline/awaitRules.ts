@@ -185,13 +185,17 @@ export function autoScalingGroupVerdict(group: RecordedResource, resources: Reco
         if (!script.includes(`LIFECYCLE_HOOK=${hook.name}`)) {
             return verdict(undefined, `no unit of the server's user data completes the launch hook ${hook.name}: every server waits out its ${hook.heartbeatTimeout} s heartbeat`);
         }
-        const mayComplete = policies.some((p) => (p.Statement as Obj[]).some((st) => [st.Action].flat().includes("autoscaling:CompleteLifecycleAction") &&
+        const may = (action: string) => policies.some((p) => (p.Statement as Obj[]).some((st) => [st.Action].flat().includes(action) &&
             Object.entries(st.Condition?.StringEquals ?? {}).every(([key, value]) => tags.some((t) => key === `autoscaling:ResourceTag/${t.key}` && t.value === value))));
-        if (!mayComplete) {
-            return verdict(undefined, `the servers' role may not complete the launch hook ${hook.name} of this group`);
+        for (const action of ["autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat"]) {
+            if (!may(action)) {
+                return verdict(undefined, `the servers' role may not call ${action} on the launch hook ${hook.name} of this group`);
+            }
         }
-        if (minutes(inputs.waitForCapacityTimeout) <= Number(hook.heartbeatTimeout) / 60) {
-            return verdict(undefined, `wait_for_capacity_timeout ${inputs.waitForCapacityTimeout ?? "10m"} ends before the hook's ${hook.heartbeatTimeout} s heartbeat: the create fails while a node still joins`);
+        // A launch given up at the heartbeat's end is replaced: the wait must cover both.
+        if (hook.defaultResult === "ABANDON" && minutes(inputs.waitForCapacityTimeout) <= (2 * Number(hook.heartbeatTimeout)) / 60) {
+            return verdict(undefined, `wait_for_capacity_timeout ${inputs.waitForCapacityTimeout ?? "10m"} ends before a launch given up after ` +
+                `${hook.heartbeatTimeout} s and its replacement: the create fails while a node still joins`);
         }
     }
     const before = upstream(group, byUrn);

@@ -79,8 +79,10 @@ describe("index.ts run as `pulumi up` runs it, under mocks, configured through P
         values: { ...good.values, "tracardi:publicApi": JSON.stringify({ instances: 1 }) },
         secretKeys: [], // the token set without --secret
     };
+    // Through ts-node, as the Pulumi CLI loads the program (Pulumi.yaml: typescript), not the plan's loader.
     const runIndex = (config: RawConfig) => runTs("test/fixtures/runIndex.ts", ["prod"], {
         env: { PULUMI_CONFIG: JSON.stringify(config.values), PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(config.secretKeys) },
+        loader: "ts-node",
     });
     let goodRun: Run;
     let badRun: Run;

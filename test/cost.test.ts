@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { INSTANCE_TYPES } from "../lib/instanceTypes";
 import type { StackPlan } from "../offline/harness";
 import type { RecordedResource } from "../offline/mocks";
-import { costEstimate, CostEstimate, CostLine, gibOf, HOURS_PER_MONTH, renderCost, USAGE } from "../offline/review/cost";
+import { costEstimate, CostEstimate, CostLine, costSummary, gibOf, HOURS_PER_MONTH, renderCost, USAGE } from "../offline/review/cost";
 import { PRICES } from "../offline/review/prices";
 import { readStackFile } from "../stacks/config";
 import { PROFILE_DEFAULTS } from "../stacks/profiles";
@@ -92,8 +92,9 @@ describe("the cost estimate of the stack files", () => {
             for (const note of [...estimate.unpriced, ...estimate.free]) {
                 assert.ok(note.why.length > 0 && note.count > 0, `${file}: ${note.type}`);
             }
-            cents(estimate.monthlyUsd, sum(estimate.lines), file);
-            assert.ok(estimate.range.low < estimate.monthlyUsd && estimate.monthlyUsd < estimate.range.high, `${file}: low < expected < high`);
+            const total = estimate.monthlyUsd!;
+            cents(total, sum(estimate.lines), file);
+            assert.ok(estimate.range!.low < total && total < estimate.range!.high, `${file}: low < expected < high`);
         }
     });
 
@@ -127,7 +128,9 @@ describe("the cost estimate of the stack files", () => {
         const plan = plans.get("Pulumi.prod.yaml")!;
         const estimate = estimateOf(plan, "ap-south-1");
         assert.deepStrictEqual(estimate.lines, []);
-        assert.strictEqual(estimate.monthlyUsd, 0);
+        assert.deepStrictEqual([estimate.monthlyUsd, estimate.range], [null, null], "a total of 0 for a region without prices");
+        assert.match(costSummary(estimate), /^not priced: no prices for ap-south-1/);
+        assert.match(renderCost(estimate), /^## Cost: not priced: ap-south-1 is not in the price table/);
         assert.ok(estimate.unpriced.length > 0);
         for (const note of estimate.unpriced) {
             assert.match(note.why, /region ap-south-1 is not in the price table/);
@@ -187,7 +190,7 @@ describe("the cost estimate moves with the stack", () => {
         const { instances, instanceType } = prod.spec.publicApi;
         const [{ quantity: rootGib }] = tierLines(before, "public-api").slice(1);
         const added = instances * (ec2(region, instanceType)! * HOURS_PER_MONTH + (rootGib / instances) * unit(region, "ebsGp3GbMonth"));
-        cents(after.monthlyUsd - before.monthlyUsd, added);
+        cents(after.monthlyUsd! - before.monthlyUsd!, added);
         cents(sum(tierLines(after, "public-api")), 2 * sum(tierLines(before, "public-api")));
         // Every other line unchanged (the variant's stack name aside).
         const others = (e: CostEstimate) => e.lines.filter((l) => !tierLines(e, "public-api").includes(l)).map(({ what: _, ...figures }) => figures);

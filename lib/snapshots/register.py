@@ -16,6 +16,7 @@ import os
 import ssl
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -107,45 +108,69 @@ def pending_launch(instance_id, region):
     return group
 
 
-def node_ready(node, hook, instance_id, region, first_masters_file):
+class NodeLaunch:
     """
-    Completes this server's launch once its node has joined a green cluster: until it has joined,
-    nothing (the hook's timeout gives a server that never joins up); once joined, heartbeats keep the
-    launch pending while shards recover, for at most READY_HOURS, then the launch completes anyway
-    (the node serves; the group should not replace it). Once joined, the node no longer names the
-    first masters: they bootstrap a cluster only once.
+    A search server's launch, held by its group's lifecycle hook. Until the node has joined, nothing
+    is sent: the hook's timeout gives a server that never joins up, and the group starts another.
+    Once joined, the node stops naming the first masters (they bootstrap a cluster only once), and a
+    thread records heartbeats while Tracardi's user is set up and shards recover; the launch
+    completes when the cluster is green, or after READY_HOURS anyway (the node serves: replacing it
+    would not help a cluster that cannot turn green).
     """
-    group = pending_launch(instance_id, region)
-    wait(f"{node} to join the cluster", lambda: None if node in [n["name"] for n in call("GET", "/_cat/nodes?format=json&h=name")] else "not a member yet")
-    if first_masters_file:
-        with open(first_masters_file, encoding="utf-8") as file:
-            lines = file.readlines()
-        kept = [line for line in lines if not line.startswith("cluster.initial_master_nodes:")]
-        if kept != lines:
-            with open(first_masters_file, "w", encoding="utf-8") as file:
-                file.writelines(kept)
-            print(f"{node} has joined: cluster.initial_master_nodes removed from {first_masters_file}", flush=True)
-    if group is None:
-        return
-    deadline = time.monotonic() + READY_HOURS * 3600
-    next_beat = time.monotonic()
-    while True:
-        status = call("GET", "/_cluster/health?wait_for_status=green&timeout=30s").get("status")
-        if status == "green" or time.monotonic() > deadline:
-            break
-        if time.monotonic() >= next_beat:
-            autoscaling(region, "record-lifecycle-action-heartbeat", "--auto-scaling-group-name", group,
-                        "--lifecycle-hook-name", hook, "--instance-id", instance_id)
-            next_beat = time.monotonic() + HEARTBEAT_SECONDS
-        print(f"{node} has joined; waiting for green (status {status})", flush=True)
-        time.sleep(PAUSE)
-    if autoscaling(region, "complete-lifecycle-action", "--auto-scaling-group-name", group, "--lifecycle-hook-name", hook,
-                   "--instance-id", instance_id, "--lifecycle-action-result", "CONTINUE") is None:
-        sys.exit(f"completing {hook} for {instance_id} failed: trying again")
-    print(f"{instance_id}: {node} joined a {status} cluster; {group} counts it in service", flush=True)
+
+    def __init__(self, node, hook, instance_id, region, first_masters_file):
+        self.node, self.hook, self.instance_id, self.region = node, hook, instance_id, region
+        self.group = pending_launch(instance_id, region)
+        wait(f"{node} to join the cluster",
+             lambda: None if node in [n["name"] for n in call("GET", "/_cat/nodes?format=json&h=name")] else "not a member yet")
+        if first_masters_file:
+            forget_first_masters(first_masters_file)
+        self.done = threading.Event()
+        if self.group:
+            threading.Thread(target=self.beat, daemon=True).start()
+
+    def hook_call(self, action, *args):
+        return autoscaling(self.region, action, "--auto-scaling-group-name", self.group, "--lifecycle-hook-name", self.hook,
+                           "--instance-id", self.instance_id, *args)
+
+    def beat(self):
+        while not self.done.wait(HEARTBEAT_SECONDS):
+            if self.hook_call("record-lifecycle-action-heartbeat") is None:
+                print(f"recording a heartbeat of {self.hook} failed", flush=True)
+
+    def finish(self):
+        if not self.group:
+            return
+        deadline = time.monotonic() + READY_HOURS * 3600
+
+        def green():
+            status = call("GET", "/_cluster/health").get("status")
+            return None if status == "green" or time.monotonic() > deadline else f"status {status}"
+        wait("a green cluster", green)
+        self.done.set()
+        if self.hook_call("complete-lifecycle-action", "--lifecycle-action-result", "CONTINUE") is None:
+            sys.exit(f"completing {self.hook} for {self.instance_id} failed: trying again")
+        print(f"{self.instance_id}: {self.node} has joined; {self.group} counts it in service", flush=True)
+
+
+def forget_first_masters(path):
+    """Drops cluster.initial_master_nodes from the node's configuration (read at its next start), atomically."""
+    with open(path, encoding="utf-8") as file:
+        lines = file.readlines()
+    kept = [line for line in lines if not line.startswith("cluster.initial_master_nodes:")]
+    if kept != lines:
+        with open(path + ".tmp", "w", encoding="utf-8") as file:
+            file.writelines(kept)
+        os.chmod(path + ".tmp", os.stat(path).st_mode)
+        os.replace(path + ".tmp", path)
+        print(f"the node has joined: cluster.initial_master_nodes removed from {path}", flush=True)
 
 
 def main():
+    # A search server's launch is held from the moment its node has joined: before Tracardi's user
+    # is set up, which needs a cluster that has elected a master and recovered enough to answer.
+    launch = NodeLaunch(os.environ["NODE_NAME"], os.environ["LIFECYCLE_HOOK"], os.environ["INSTANCE_ID"], os.environ["AWS_REGION"],
+                        os.environ.get("FIRST_MASTERS_FILE")) if "NODE_NAME" in os.environ else None
     wait_for_cluster()
     if "ROLE" in os.environ:
         role = os.environ["ROLE"]
@@ -156,9 +181,8 @@ def main():
         put("_snapshot", os.environ["REPOSITORY"], json.loads(os.environ["REPOSITORY_BODY"]))
         put("_slm/policy", os.environ["POLICY"], json.loads(os.environ["POLICY_BODY"]))
         print("the snapshot repository and policy are in place")
-    if "NODE_NAME" in os.environ:
-        node_ready(os.environ["NODE_NAME"], os.environ["LIFECYCLE_HOOK"], os.environ["INSTANCE_ID"], os.environ["AWS_REGION"],
-                   os.environ.get("FIRST_MASTERS_FILE"))
+    if launch:
+        launch.finish()
 
 
 if __name__ == "__main__":

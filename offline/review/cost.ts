@@ -31,11 +31,12 @@ export interface TypeNote {
 
 export interface CostEstimate {
     region: string;
+    /** The date of the prices (the table's oldest price data). */
     priceDate: string;
     source: string;
-    /** Monthly total at the expected usage. */
-    monthlyUsd: number;
-    range: { low: number; high: number };
+    /** Monthly total at the expected usage; null when the region is not in the table. */
+    monthlyUsd: number | null;
+    range: { low: number; high: number } | null;
     lines: CostLine[];
     /** What the table does not price, with why: never counted as zero. */
     unpriced: TypeNote[];
@@ -548,8 +549,12 @@ function logGroupLines(ctx: Context): CostLine[] {
         } else if (deliveredBy(group, "aws:eks/cluster:Cluster") || name.startsWith("/aws/eks/")) {
             gb = usage.eksLogGb;
             kind = "EKS control-plane logs";
+        } else if (group.parent?.includes("$tracardi:search:Ec2Cluster")) {
+            // Elasticsearch's own log lines: no line per request.
+            gb = usage.otherLogGb;
+            kind = "search server logs";
         } else if (spec.compute === "vm") {
-            // On EC2 servers without Kubernetes, the other log groups are the servers' own.
+            // On EC2 servers without Kubernetes, the other log groups are Tracardi's servers' own.
             gb = (requests * PER_REQUEST_KB.serverLog) / KB_PER_GB + usage.otherLogGb;
             kind = "server and container logs";
         } else {
@@ -699,8 +704,8 @@ export function costEstimate(resources: RecordedResource[], spec: StackSpec, reg
         const why = `region ${region} is not in the price table (it has ${Object.keys(table.regions).join(", ")})`;
         const costly = resources.filter((r) => PRICED_TYPES.has(r.type) && freeReason(r) === undefined).map((r) => ({ type: r.type, count: 1, why }));
         return {
-            region, priceDate: table.compiled, source: `offline/review/prices.ts, compiled ${table.compiled}: no figures for ${region}`,
-            monthlyUsd: 0, range: { low: 0, high: 0 }, lines: [], unpriced: [...merged(costly), ...unmodelled], free, assumptions: [],
+            region, priceDate: table.pricesAsOf, source: `offline/review/prices.ts, compiled ${table.compiled}: no figures for ${region}`,
+            monthlyUsd: null, range: null, lines: [], unpriced: [...merged(costly), ...unmodelled], free, assumptions: [],
         };
     }
     const at = (usage: Usage) => {
@@ -711,7 +716,7 @@ export function costEstimate(resources: RecordedResource[], spec: StackSpec, reg
     const basisOf = (source: string) => table.sources[source as keyof typeof table.sources]?.basis ?? "unknown";
     return {
         region,
-        priceDate: table.compiled,
+        priceDate: table.pricesAsOf,
         source: `offline/review/prices.ts, compiled ${table.compiled}: ${[...expected.pricer.sources].sort().map((s) => `${s} (${basisOf(s)})`).join(", ") || "no figures used"}`,
         monthlyUsd: total(expected.lines),
         range: { low: total(at(USAGE.low).lines), high: total(at(USAGE.high).lines) },
@@ -728,11 +733,17 @@ const quantity = (value: number) => `${Math.round(value * 100) / 100}`;
 
 /** The estimate as a short markdown section: totals per component, the lines, the range, assumptions and what is unpriced. */
 export function renderCost(estimate: CostEstimate): string {
+    const unpricedCount = estimate.unpriced.reduce((sum, u) => sum + u.count, 0);
+    if (estimate.monthlyUsd === null || estimate.range === null) {
+        return [`## Cost: not priced: ${estimate.region} is not in the price table`, "",
+            `offline/review/prices.ts has no prices for ${estimate.region}; nothing is guessed. Unpriced:`,
+            ...estimate.unpriced.map((u) => `- ${u.type} x ${u.count}: ${u.why}`)].join("\n");
+    }
     const out: string[] = [
-        `## Cost: ${usd(estimate.monthlyUsd)} a month (on demand, ${estimate.region})`,
+        `## Cost: ${usd(estimate.monthlyUsd)} a month (on demand, ${estimate.region})${unpricedCount > 0 ? ` + ${unpricedCount} resource(s) unpriced` : ""}`,
         "",
         `Expected usage; ${usd(estimate.range.low)} to ${usd(estimate.range.high)} from low to high usage. ` +
-            `Prices of ${estimate.priceDate} (${estimate.source}); a month is ${HOURS_PER_MONTH} hours.`,
+            `Prices as of ${estimate.priceDate} (${estimate.source}); a month is ${HOURS_PER_MONTH} hours.`,
         "",
         "| component | monthly |",
         "| --- | ---: |",
@@ -750,6 +761,7 @@ export function renderCost(estimate: CostEstimate): string {
     out.push("", "Assumptions:", ...estimate.assumptions.map((a) => `- ${a}`));
     out.push("", estimate.unpriced.length === 0 ? "Unpriced: nothing." : "Unpriced (not in the total):");
     out.push(...estimate.unpriced.map((u) => `- ${u.type} x ${u.count}: ${u.why}`));
+    out.push("", ...PRICES.notes.map((n) => `Price table: ${n}`));
     const freeCount = estimate.free.reduce((sum, f) => sum + f.count, 0);
     out.push("", `Free: ${freeCount} resources of ${new Set(estimate.free.map((f) => f.type)).size} types cost nothing of their own (security groups, routes, IAM, Kubernetes objects, settings...; see report.json).`);
     return out.join("\n");
@@ -757,8 +769,8 @@ export function renderCost(estimate: CostEstimate): string {
 
 /** The estimate in one line, for the console: total, range and what is left out. */
 export function costSummary(estimate: CostEstimate): string {
-    if (estimate.lines.length === 0) {
-        return `no prices for ${estimate.region} in offline/review/prices.ts`;
+    if (estimate.monthlyUsd === null || estimate.range === null) {
+        return `not priced: no prices for ${estimate.region} in offline/review/prices.ts`;
     }
     const unpriced = estimate.unpriced.reduce((sum, u) => sum + u.count, 0);
     return `${usd(estimate.monthlyUsd)} a month on demand in ${estimate.region} (${usd(estimate.range.low)} to ${usd(estimate.range.high)} by usage)` +

@@ -194,6 +194,8 @@ export type SourceKey = keyof typeof SOURCES;
 export interface PriceTable {
     /** The day the table was compiled (UTC). */
     compiled: string;
+    /** How old its prices are: the date of the oldest price data it was compiled from. */
+    pricesAsOf: string;
     currency: "USD";
     /** Hours a month of always-on resources: AWS's own convention (8760 / 12). */
     hoursPerMonth: number;
@@ -204,6 +206,8 @@ export interface PriceTable {
 
 export const PRICES: PriceTable = {
     compiled: "2026-11-29",
+    // QuinnyPig/aws-price-watcher's data (most figures); Karpenter's us-east-1 EC2 prices are of 2026-07-20.
+    pricesAsOf: "2025-06-18",
     currency: "USD",
     hoursPerMonth: 730,
     sources: SOURCES,

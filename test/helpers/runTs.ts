@@ -13,12 +13,13 @@ export interface Run {
 export const STACK_FRAME = /^\s+at /m;
 
 /**
- * Runs a TypeScript file in a child process, with the Node that runs the tests and
- * the same TypeScript loader as `npm run plan`.
+ * Runs a TypeScript file in a child process, with the Node that runs the tests and the same
+ * TypeScript loader as `npm run plan`, or ts-node, which the Pulumi CLI loads a program with.
  */
-export function runTs(script: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+export function runTs(script: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; loader?: "ts-node" } = {}): Promise<Run> {
+    const loader = options.loader === "ts-node" ? "ts-node/register/transpile-only" : path.join(ROOT, "scripts", "register.js");
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["-r", path.join(ROOT, "scripts", "register.js"), path.resolve(ROOT, script), ...args], {
+        const child = spawn(process.execPath, ["-r", loader, path.resolve(ROOT, script), ...args], {
             cwd: options.cwd ?? ROOT,
             env: { ...process.env, ...options.env },
             stdio: ["ignore", "pipe", "pipe"],
