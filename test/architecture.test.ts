@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import type { StackPlan } from "../offline/harness";
-import { ArchitectureGraph, architectureGraph, architectureSvg, spreadOverZones } from "../offline/review/architecture";
+import { ArchitectureGraph, architectureGraph, architectureSvg, graphvizWorker, spreadOverZones } from "../offline/review/architecture";
 import { planTiers } from "../lib/tiers";
 import { planOf, planVariant, STACK_FILES } from "./helpers/plans";
 import { xmlProblem } from "./helpers/xml";
@@ -172,6 +172,17 @@ describe("the architecture picture follows the stack", function () {
         // One NAT gateway either way: the minimal profile's single one, in the first zone.
         assert.deepStrictEqual(box(after, "nat")!.label, ["NAT gateway", "in eu-west-1a only"]);
         assert.deepStrictEqual(box(architectureGraph(await planOf("Pulumi.prod.yaml")), "nat")!.label, ["3 NAT gateways", "one per zone"]);
+    });
+
+    it("the plan's worker thread draws the same bytes as in-process, and a dead worker fails the render instead of hanging", async () => {
+        const plan = await planOf("Pulumi.small.yaml");
+        const worker = graphvizWorker();
+        try {
+            assert.strictEqual(await architectureSvg(plan, worker.render), await architectureSvg(plan));
+        } finally {
+            await worker.close();
+        }
+        await assert.rejects(worker.render("digraph { a }"), /graphviz worker exited/);
     });
 
     it("draws a VM stack's Auto Scaling groups and workers, without an EKS control plane", async () => {

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { INSTANCE_TYPES } from "../lib/instanceTypes";
 import type { StackPlan } from "../offline/harness";
 import type { RecordedResource } from "../offline/mocks";
-import { costEstimate, CostEstimate, CostLine, costSummary, gibOf, HOURS_PER_MONTH, renderCost, USAGE } from "../offline/review/cost";
+import { costEstimate, CostEstimate, CostLine, costSummary, gibOf, HOURS_PER_MONTH, NEW_CONNECTIONS_PER_REQUEST, PER_REQUEST_KB, renderCost, USAGE } from "../offline/review/cost";
 import { PRICES } from "../offline/review/prices";
 import { readStackFile } from "../stacks/config";
 import { PROFILE_DEFAULTS } from "../stacks/profiles";
@@ -181,6 +181,44 @@ describe("the cost estimate moves with the stack", () => {
         doubled = await planVariant("Pulumi.prod.yaml", { publicApi: { instances: 2 * prod.spec.publicApi.instances } });
         bigger = await planOfProdVariant();
         small = await planOf("Pulumi.small.yaml");
+    });
+
+    it("prices the usage-driven lines of prod from the stated traffic: WAF requests, collector LCUs, public addresses, traffic between zones", () => {
+        const region = "eu-west-1";
+        const estimate = estimateOf(prod, region);
+        const rps = USAGE.expected.collectorRps;
+        const requests = rps * HOURS_PER_MONTH * 3600;
+        const zones = prod.spec.network.availabilityZones;
+        const perCluster = prod.spec.loadBalancers.perCluster;
+        const byWhat = (pattern: RegExp) => estimate.lines.filter((l) => pattern.test(l.what));
+        // Every collector request passes the WAF.
+        assert.deepStrictEqual(byWhat(/^WAF requests/).map((l) => [l.quantity, l.unitUsd]), [[requests / 1e6, unit(region, "wafMillionRequests")]]);
+        // The collector ALBs share the traffic: their LCUs add up to one ALB's carrying all of it.
+        const collectorLcus = byWhat(/^ALB tracardi-edge-pub-lb\d: /);
+        assert.strictEqual(collectorLcus.length, perCluster);
+        const lcu = Math.max((rps * NEW_CONNECTIONS_PER_REQUEST) / 25, (rps * (PER_REQUEST_KB.request + PER_REQUEST_KB.response) * 3600) / 1e6);
+        cents(collectorLcus.reduce((total, l) => total + l.quantity, 0), lcu * HOURS_PER_MONTH);
+        // An Internet-facing ALB keeps a public IPv4 address in each zone: three clusters, two each.
+        const addresses = byWhat(/^public IPv4 of /);
+        assert.strictEqual(addresses.length, 3 * perCluster);
+        assert.ok(addresses.every((l) => l.quantity === zones * HOURS_PER_MONTH && l.unitUsd === unit(region, "publicIpv4Hour")));
+        // (zones - 1) / zones of the servers' store traffic crosses zones, search copies each write to a replica, both ways billed.
+        const storeKb = PER_REQUEST_KB.searchSent + PER_REQUEST_KB.searchReceived + PER_REQUEST_KB.redis;
+        const [between] = byWhat(/^between zones/);
+        cents(between.quantity, (2 * requests * (storeKb * ((zones - 1) / zones) + PER_REQUEST_KB.searchSent)) / 1e6);
+        assert.strictEqual(between.unitUsd, unit(region, "interAzGb"));
+    });
+
+    it("a fourth zone adds a NAT gateway, its address and a public address per Internet-facing ALB", async () => {
+        const four = await planVariant("Pulumi.prod.yaml", { network: { availabilityZones: 4 } }, "four-zones");
+        const region = "eu-west-1";
+        const [before, after] = [estimateOf(prod, region), estimateOf(four, region)];
+        const hoursOf = (e: CostEstimate, pattern: RegExp) => e.lines.filter((l) => pattern.test(l.what)).reduce((total, l) => total + l.quantity, 0);
+        assert.strictEqual(hoursOf(after, /^public IPv4 of /) - hoursOf(before, /^public IPv4 of /), 3 * prod.spec.loadBalancers.perCluster * HOURS_PER_MONTH);
+        assert.strictEqual(hoursOf(after, /^Elastic IPs/) - hoursOf(before, /^Elastic IPs/), HOURS_PER_MONTH);
+        assert.strictEqual(after.lines.filter((l) => l.resourceType === "aws:ec2/natGateway:NatGateway" && l.unit === "hours").reduce((t, l) => t + l.quantity, 0),
+            4 * HOURS_PER_MONTH);
+        assert.ok(after.monthlyUsd! > before.monthlyUsd!);
     });
 
     it("doubling the collectors raises the cost by exactly their servers and root volumes", () => {

@@ -588,10 +588,21 @@ parentPort.on("message", async (dot) => {
  */
 export function graphvizWorker(): { render: DotRenderer; close: () => Promise<number> } {
     const worker = new Worker(WORKER, { eval: true, workerData: { module: require.resolve("@hpcc-js/wasm-graphviz") } });
+    // A worker that dies fails the render waiting on it, instead of leaving the plan waiting forever.
+    let died: Error | undefined;
+    const dead = new Promise<never>((_, fail) => {
+        worker.once("error", (err) => fail((died = err)));
+        worker.once("exit", (code) => fail((died ??= new Error(`graphviz worker exited with ${code}`))));
+    });
+    dead.catch(() => undefined);
     let queue = Promise.resolve("");
-    const render: DotRenderer = (dot) => (queue = queue.then(() => new Promise<string>((done, fail) => {
+    const render: DotRenderer = (dot) => (queue = queue.then(() => Promise.race([dead, new Promise<string>((done, fail) => {
+        if (died) {
+            fail(died);
+            return;
+        }
         worker.once("message", (answer: { svg?: string; error?: string }) => (answer.svg !== undefined ? done(answer.svg) : fail(new Error(`graphviz: ${answer.error}`))));
         worker.postMessage(dot);
-    })));
+    })])));
     return { render, close: () => worker.terminate() };
 }

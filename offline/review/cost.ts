@@ -99,7 +99,7 @@ export const PER_REQUEST_KB = {
 };
 
 /** Half the collector requests open a new connection (browsers keep some alive). */
-const NEW_CONNECTIONS_PER_REQUEST = 0.5;
+export const NEW_CONNECTIONS_PER_REQUEST = 0.5;
 /**
  * LCU dimensions (aws.amazon.com/elasticloadbalancing/pricing/): an ALB LCU is 25 new connections/s,
  * 3000 active connections/min, 1 GB/h to EC2 targets or 1000 rule evaluations/s (the first 10 rules
