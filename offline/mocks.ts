@@ -66,9 +66,12 @@ const ADDON_VERSIONS: Record<string, string> = {
 };
 
 const invokes: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>> = {
-    "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
-        id: REGION, names: ZONES, zoneIds: ZONES.map((_, i) => `euw1-az${i + 1}`),
-    }),
+    // The stack's own region's zones: the plan's picture and zone tables name them as AWS would.
+    "aws:index/getAvailabilityZones:getAvailabilityZones": () => {
+        const region = new pulumi.Config("aws").get("region") ?? REGION;
+        const names = ZONES.map((zone) => zone.replace(REGION, region));
+        return { id: region, names, zoneIds: names.map((_, i) => `${region.replace(/-/g, "").slice(0, 4)}-az${i + 1}`) };
+    },
     "aws:index/getCallerIdentity:getCallerIdentity": () => ({
         id: ACCOUNT, accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/offline`, userId: "AIDAOFFLINE",
     }),

@@ -160,17 +160,17 @@ describe("the architecture picture follows the stack", function () {
         const [two, three] = [await planOf("Pulumi.small.yaml"),
             await planVariant("Pulumi.small.yaml", { network: { availabilityZones: 3 }, publicApi: { instances: 3 } }, "three-zones")];
         const [before, after] = [architectureGraph(two), architectureGraph(three)];
-        assert.deepStrictEqual(before.zones, ["eu-west-1a", "eu-west-1b"]);
-        assert.deepStrictEqual(after.zones, ["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
+        assert.deepStrictEqual(before.zones, ["eu-central-1a", "eu-central-1b"]);
+        assert.deepStrictEqual(after.zones, ["eu-central-1a", "eu-central-1b", "eu-central-1c"]);
         for (const tier of ["public", "app", "data"]) {
             const zonesOf = (g: ArchitectureGraph) => g.groups.find((x) => x.id === `subnets-${tier}`)!.label.slice(1).map((line) => line.split(" ")[0]);
             assert.deepStrictEqual(zonesOf(before), before.zones, tier);
             assert.deepStrictEqual(zonesOf(after), after.zones, tier);
         }
-        assert.deepStrictEqual(perZone(before, "api"), { "eu-west-1a": 1, "eu-west-1b": 1 });
-        assert.deepStrictEqual(perZone(after, "api"), { "eu-west-1a": 1, "eu-west-1b": 1, "eu-west-1c": 1 });
+        assert.deepStrictEqual(perZone(before, "api"), { "eu-central-1a": 1, "eu-central-1b": 1 });
+        assert.deepStrictEqual(perZone(after, "api"), { "eu-central-1a": 1, "eu-central-1b": 1, "eu-central-1c": 1 });
         // One NAT gateway either way: the minimal profile's single one, in the first zone.
-        assert.deepStrictEqual(box(after, "nat")!.label, ["NAT gateway", "in eu-west-1a only"]);
+        assert.deepStrictEqual(box(after, "nat")!.label, ["NAT gateway", "in eu-central-1a only"]);
         assert.deepStrictEqual(box(architectureGraph(await planOf("Pulumi.prod.yaml")), "nat")!.label, ["3 NAT gateways", "one per zone"]);
     });
 

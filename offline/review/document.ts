@@ -184,7 +184,8 @@ export function renderSummary(plan: StackPlan, verdicts: Verdict[], engines: Eng
     return renderTable([
         ["stack", plan.stack],
         ["tiers", tiers],
-        ["capacity", c ? `${c.collectorRequestsPerSecond} collector requests/s (${c.afterOneServerLost} after one server lost, ${c.afterOneZoneLost} after one zone lost)` : "-"],
+        ["capacity", c ? `${c.collectorRequestsPerSecond} collector requests/s by API CPU (${c.afterOneServerLost} after one server lost, ${c.afterOneZoneLost} after one zone lost); ` +
+            "search ingest, not measured, is the likely limit" : "-"],
         ["zone loss", loss.survivesAnyZone ? "serves after losing any one zone" : `does not fully serve: ${loss.entries.filter((e) => e.serves === false).map((e) => e.name).join(", ")}`],
         ["single points", String(loss.flags.length)],
         ["deploy time", `${minutes(figures.deploy.criticalPathSeconds)} (critical path)`],
