@@ -33,7 +33,14 @@ export interface RunOptions {
 class NotApplicable extends Error {}
 
 function notApplicable(reason?: string): never {
-    throw new NotApplicable(reason);
+    // Thrown for most resources by most policies: no stack trace to build (a plan throws thousands).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+        throw new NotApplicable(reason);
+    } finally {
+        Error.stackTraceLimit = limit;
+    }
 }
 
 function levelOf(policy: Policy, config: PackConfig): EnforcementLevel {

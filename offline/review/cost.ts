@@ -727,7 +727,11 @@ export function costEstimate(resources: RecordedResource[], spec: StackSpec, reg
     };
 }
 
-const usd = (value: number) => `$${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+/** $1,234.56: grouped by hand, the same on every machine, without Intl's cost. */
+function usd(value: number): string {
+    const [whole, cents] = value.toFixed(2).split(".");
+    return `$${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${cents}`;
+}
 const unitUsd = (value: number) => `$${Number(value.toPrecision(6))}`;
 const quantity = (value: number) => `${Math.round(value * 100) / 100}`;
 
