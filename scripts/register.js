@@ -11,11 +11,12 @@ const crypto = require("crypto");
 const fs = require("fs");
 const Module = require("module");
 const path = require("path");
-const sucrase = require("sucrase");
 
 const OPTIONS = { transforms: ["imports", "typescript"], disableESTransforms: true };
 const CACHE = path.join(__dirname, "..", "node_modules", ".cache", "ts");
-const SALT = `${sucrase.getVersion()} ${JSON.stringify(OPTIONS)}\n`;
+// Sucrase itself loads only on a cache miss (a twentieth of a plan otherwise); its version, from its
+// package.json, keys the cache.
+const SALT = `${require("sucrase/package.json").version} ${JSON.stringify(OPTIONS)}\n`;
 
 /** Sucrase's CommonJS for a file's text, from the cache when it has it. */
 function compiled(source, filePath) {
@@ -23,7 +24,7 @@ function compiled(source, filePath) {
     if (fs.existsSync(file)) {
         return fs.readFileSync(file, "utf8");
     }
-    const { code } = sucrase.transform(source, { ...OPTIONS, filePath });
+    const { code } = require("sucrase").transform(source, { ...OPTIONS, filePath });
     try {
         // Written whole then renamed, so a concurrent run finds either no file or the whole of it.
         fs.mkdirSync(CACHE, { recursive: true });
