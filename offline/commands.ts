@@ -4,7 +4,7 @@ import { readStackFile } from "../stacks/config";
 import { ConfigError } from "../stacks/errors";
 import { planStackFile, StackPlan } from "./harness";
 import { mandatoryViolations, PackConfig, renderVerdicts, runPlanPolicies, Verdict } from "./policyRunner";
-import { architectureSvg, DotRenderer, graphvizWorker } from "./review/architecture";
+import { architectureSvg, graphvizWorker } from "./review/architecture";
 import { costEstimate, costSummary, renderCost } from "./review/cost";
 import { EngineReport, engineReport } from "./report";
 import { reviewDocuments } from "./review/document";
@@ -50,11 +50,11 @@ async function guarded(io: CommandIo, mistakeCode: number, command: () => Promis
  * mocks answer every region alike.
  */
 export async function stackReview(plan: StackPlan, verdicts: Verdict[], engines: EngineReport, region: string,
-    render?: DotRenderer): Promise<{ files: Record<string, string>; summary: string }> {
+    svg: Promise<string> = architectureSvg(plan)): Promise<{ files: Record<string, string>; summary: string }> {
     const estimate = costEstimate(plan.resources, plan.spec, region);
     return reviewDocuments(plan, verdicts, engines, {
         cost: { markdown: renderCost(estimate), figures: estimate, summary: costSummary(estimate) },
-        architectureSvg: await architectureSvg(plan, render),
+        architectureSvg: await svg,
     });
 }
 
@@ -74,9 +74,11 @@ export function runPlan(stack: string, io: CommandIo): Promise<number> {
         try {
             const file = stackFile(stack, io.cwd);
             const plan = await planStackFile(file);
+            // The worker draws while this thread runs the policies.
+            const svg = architectureSvg(plan, graphviz.render);
             const verdicts = await runPlanPolicies(plan);
             engines = engineReport(plan);
-            review = await stackReview(plan, verdicts, engines, String(readStackFile(file).values["aws:region"] ?? ""), graphviz.render);
+            review = await stackReview(plan, verdicts, engines, String(readStackFile(file).values["aws:region"] ?? ""), svg);
         } finally {
             await graphviz.close();
         }
