@@ -244,6 +244,14 @@ describe("Elasticsearch on EC2 servers (elasticsearch.provider ec2)", () => {
         const template = vm.resources.find((r) => r.id === (groups[0].inputs as Obj).launchTemplate.id)!;
         const silent = { ...scripts, [template.name]: scripts[template.name].replace(/LIFECYCLE_HOOK=/g, "HOOK=") };
         assert.match(autoScalingGroupVerdict(groups[0], vm.resources, silent).problem!, /no unit of the server's user data completes/);
+        // What a node needs at its first boot exists before its group: its role's policy, and (through the
+        // node's component, whose children register only once it has) the search secret's value.
+        const secretVersion = vm.resources.find((r) => r.type === "aws:secretsmanager/secretVersion:SecretVersion" && r.name === "tracardi-search-secrets")!;
+        for (const [k, group] of groups.entries()) {
+            const rolePolicy = vm.resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === `tracardi-search-${k}-servers`)!;
+            const node = vm.resources.find((r) => r.urn === group.parent)!;
+            assert.ok(group.dependsOn.includes(rolePolicy.urn) && node.dependsOn.includes(secretVersion.urn), `${group.name} may start before its permissions or secret`);
+        }
         // Tracardi's servers are created once search is ready.
         const compute = vm.resources.find((r) => r.type === "tracardi:vm:Compute")!;
         assert.deepStrictEqual(groups.map((g) => compute.dependsOn.includes(g.urn)), groups.map(() => true));
