@@ -5,7 +5,7 @@ import * as tls from "@pulumi/tls";
 import {
     SEARCH_LAUNCH_HOOK, SEARCH_NODE_TAG, SEARCH_SECRET_REFS, SearchNode, searchNodeName, searchNodeStatements, searchNodeUserData,
 } from "../lib/ec2Search";
-import { DAILY_SNAPSHOTS, HTTP_PORT, snapshotAccessPolicy, snapshotPolicy, snapshotRepository, SnapshotSchedule, TRANSPORT_PORT } from "../lib/elasticsearch";
+import { DAILY_SNAPSHOTS, HTTP_PORT, snapshotAccessStatements, snapshotPolicy, snapshotRepository, SnapshotSchedule, TRANSPORT_PORT } from "../lib/elasticsearch";
 import { ruleDescription } from "../lib/securityGroups";
 import { named, TIER_TAG } from "../lib/tags";
 import { secretKey } from "../lib/vmUserData";
@@ -219,7 +219,7 @@ export class Ec2SearchCluster extends pulumi.ComponentResource {
         const { key, bucket, ready: bucketReady } = snapshotStore(name, { writerArns: roles.map((r) => r.arn), region, readerArns: args.snapshotReaderArns, tags }, this);
         this.snapshotBucket = bucket.bucket;
         const snapshotStatements = pulumi.all([bucket.arn, key.arn, args.s3EndpointId])
-            .apply(([bucketArn, keyArn, endpointId]) => (JSON.parse(snapshotAccessPolicy(bucketArn, keyArn, endpointId)) as { Statement: Record<string, unknown>[] }).Statement);
+            .apply(([bucketArn, keyArn, endpointId]) => snapshotAccessStatements(bucketArn, keyArn, endpointId));
 
         const nodes: pulumi.Output<SearchNode[]> = pulumi.all(identities.map(({ networkInterface, volume }) =>
             pulumi.all([networkInterface.id, networkInterface.privateIp, volume.id, volume.availabilityZone])))

@@ -1,6 +1,6 @@
-import { heapMiB, HTTP_PORT, SNAPSHOT_POLICY, SNAPSHOT_REPOSITORY, SNAPSHOT_SCRIPT, TRACARDI_SEARCH_ROLE_NAME, TRANSPORT_PORT } from "./elasticsearch";
+import { heapMiB, HTTP_PORT, searchUserInputs, SNAPSHOT_SCRIPT, snapshotInputs, snapshotRepository, TRANSPORT_PORT } from "./elasticsearch";
 import { instanceCapacity } from "./instanceTypes";
-import { SEARCH_CLUSTER_NAME, TRACARDI_SEARCH_ROLE, TRACARDI_SEARCH_USER } from "./search";
+import { SEARCH_CLUSTER_NAME } from "./search";
 import type { SecretKeyRef } from "./tracardiEnv";
 import { renderServerUserData, shellQuote, unitName, writeFileCommand } from "./vmUserData";
 
@@ -81,7 +81,7 @@ export interface SearchNodeArgs {
     secretArn: string;
     logGroup: string;
     /** The snapshot repository and policy (snapshotRepository, snapshotPolicy) registered by every node, idempotently. */
-    repository: Record<string, unknown>;
+    repository: ReturnType<typeof snapshotRepository>;
     policy: Record<string, unknown>;
 }
 
@@ -205,6 +205,7 @@ export function searchNodeUserData(args: SearchNodeArgs): string {
         { name: "ES_USERNAME", value: "elastic" },
     ];
     const superuser = { ES_PASSWORD: refs.elasticPassword, ES_CA: refs.ca };
+    const user = searchUserInputs(refs.tracardiPassword);
     return renderServerUserData({
         region: args.region,
         secretArn: args.secretArn,
@@ -245,28 +246,20 @@ export function searchNodeUserData(args: SearchNodeArgs): string {
                 after: unitName("search"),
                 env: [
                     ...local,
-                    { name: "ROLE", value: TRACARDI_SEARCH_ROLE_NAME },
-                    { name: "ROLE_BODY", value: JSON.stringify(TRACARDI_SEARCH_ROLE) },
-                    { name: "TRACARDI_USERNAME", value: TRACARDI_SEARCH_USER },
+                    ...user.env,
                     { name: "NODE_NAME", value: name },
                     { name: "LIFECYCLE_HOOK", value: SEARCH_LAUNCH_HOOK },
                     { name: "FIRST_MASTERS_FILE", value: YML_PATH },
                     { name: "AWS_REGION", value: args.region },
                 ],
-                secretFiles: { ...superuser, TRACARDI_PASSWORD: refs.tracardiPassword },
+                secretFiles: { ...superuser, ...user.secretFiles },
             },
             {
                 // Not awaited: a snapshot problem must not keep search from serving.
                 name: "search-snapshots",
                 script: SNAPSHOT_SCRIPT,
                 after: unitName("search"),
-                env: [
-                    ...local,
-                    { name: "REPOSITORY", value: SNAPSHOT_REPOSITORY },
-                    { name: "REPOSITORY_BODY", value: JSON.stringify(args.repository) },
-                    { name: "POLICY", value: SNAPSHOT_POLICY },
-                    { name: "POLICY_BODY", value: JSON.stringify(args.policy) },
-                ],
+                env: [...local, ...snapshotInputs(args.repository, args.policy)],
                 secretFiles: superuser,
             },
         ],

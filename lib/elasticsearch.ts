@@ -282,7 +282,7 @@ export function snapshotPolicy(schedule: SnapshotSchedule): Record<string, unkno
 /** stdlib-only Python, run in the same pinned image as the install job. */
 export const SNAPSHOT_SCRIPT = fs.readFileSync(path.join(__dirname, "snapshots", "register.py"), "utf8");
 const CA_DIR = "/etc/elastic-ca";
-export const TRACARDI_SEARCH_ROLE_NAME = "tracardi";
+const TRACARDI_SEARCH_ROLE_NAME = "tracardi";
 
 export interface SnapshotJobArgs {
     namespace: string;
@@ -319,18 +319,33 @@ function superuserJob(args: { namespace: string; component: string; env: EnvVar[
     });
 }
 
-/** The job that creates Tracardi's role and user (its password from the stack's Secret): what the API waits for. */
-export function searchUserJob(namespace: string): JobManifest {
-    return superuserJob({
-        namespace,
-        component: SEARCH_USER_COMPONENT,
+type PlainEnv = { name: string; value: string }[];
+
+/** register.py's inputs for Tracardi's role and user, the password read from `password`: on EKS a job, on servers a unit. */
+export function searchUserInputs(password: SecretKeyRef): { env: PlainEnv; secretFiles: Record<string, SecretKeyRef> } {
+    return {
         env: [
             { name: "ROLE", value: TRACARDI_SEARCH_ROLE_NAME },
             { name: "ROLE_BODY", value: JSON.stringify(TRACARDI_SEARCH_ROLE) },
             { name: "TRACARDI_USERNAME", value: TRACARDI_SEARCH_USER },
         ],
-        secretFiles: { TRACARDI_PASSWORD: { ...TRACARDI_SEARCH_SECRET } },
-    });
+        secretFiles: { TRACARDI_PASSWORD: password },
+    };
+}
+
+/** register.py's inputs for the snapshot repository and policy. */
+export function snapshotInputs(repository: ReturnType<typeof snapshotRepository>, policy: Record<string, unknown>): PlainEnv {
+    return [
+        { name: "REPOSITORY", value: SNAPSHOT_REPOSITORY },
+        { name: "REPOSITORY_BODY", value: JSON.stringify(repository) },
+        { name: "POLICY", value: SNAPSHOT_POLICY },
+        { name: "POLICY_BODY", value: JSON.stringify(policy) },
+    ];
+}
+
+/** The job that creates Tracardi's role and user (its password from the stack's Secret): what the API waits for. */
+export function searchUserJob(namespace: string): JobManifest {
+    return superuserJob({ namespace, component: SEARCH_USER_COMPONENT, ...searchUserInputs({ ...TRACARDI_SEARCH_SECRET }) });
 }
 
 /**
@@ -338,46 +353,41 @@ export function searchUserJob(namespace: string): JobManifest {
  * problem (S3, the key, a fresh access key not yet valid) must not keep Tracardi from starting.
  */
 export function snapshotJob(args: SnapshotJobArgs): JobManifest {
-    return superuserJob({
-        namespace: args.namespace,
-        component: SNAPSHOT_COMPONENT,
-        env: [
-            { name: "REPOSITORY", value: SNAPSHOT_REPOSITORY },
-            { name: "REPOSITORY_BODY", value: JSON.stringify(args.repository) },
-            { name: "POLICY", value: SNAPSHOT_POLICY },
-            { name: "POLICY_BODY", value: JSON.stringify(args.policy) },
-        ],
-    });
+    return superuserJob({ namespace: args.namespace, component: SNAPSHOT_COMPONENT, env: snapshotInputs(args.repository, args.policy) });
 }
 
-/** What the search nodes' S3 identity may do: read and write snapshots in one bucket, with its key. */
-export function snapshotAccessPolicy(bucketArn: string, keyArn: string, s3EndpointId: string): string {
+/**
+ * What the search nodes' S3 identity may do: read and write snapshots in one bucket, with its key.
+ * Statements, for a role that holds others too; snapshotAccessPolicy makes them a document.
+ */
+export function snapshotAccessStatements(bucketArn: string, keyArn: string, s3EndpointId: string): Record<string, unknown>[] {
     // Only through the VPC's S3 endpoint: a leaked key pair is useless anywhere else. S3 calls KMS
     // for the user, so the key is reached through S3 only.
     const throughEndpoint = { StringEquals: { "aws:SourceVpce": s3EndpointId } };
-    return JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "SnapshotBucket",
-                Effect: "Allow",
-                Action: ["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads", "s3:ListBucketVersions"],
-                Resource: bucketArn,
-                Condition: throughEndpoint,
-            },
-            {
-                Sid: "SnapshotObjects",
-                Effect: "Allow",
-                Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
-                Resource: `${bucketArn}/*`,
-                Condition: throughEndpoint,
-            },
-            {
-                Sid: "SnapshotKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: keyArn,
-                Condition: { StringLike: { "kms:ViaService": "s3.*.amazonaws.com" } },
-            },
-        ],
-    });
+    return [
+        {
+            Sid: "SnapshotBucket",
+            Effect: "Allow",
+            Action: ["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads", "s3:ListBucketVersions"],
+            Resource: bucketArn,
+            Condition: throughEndpoint,
+        },
+        {
+            Sid: "SnapshotObjects",
+            Effect: "Allow",
+            Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+            Resource: `${bucketArn}/*`,
+            Condition: throughEndpoint,
+        },
+        {
+            Sid: "SnapshotKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: keyArn,
+            Condition: { StringLike: { "kms:ViaService": "s3.*.amazonaws.com" } },
+        },
+    ];
+}
+
+export function snapshotAccessPolicy(bucketArn: string, keyArn: string, s3EndpointId: string): string {
+    return JSON.stringify({ Version: "2012-10-17", Statement: snapshotAccessStatements(bucketArn, keyArn, s3EndpointId) });
 }
 
 /** The snapshot bucket admits TLS only. */

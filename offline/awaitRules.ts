@@ -207,9 +207,11 @@ export function autoScalingGroupVerdict(group: RecordedResource, resources: Reco
     return verdict(`the servers' ${hooks.map((h) => h.name).join(", ")} unit, completing the hook once the node has joined a green cluster`);
 }
 
-export function awaitVerdicts(context: AwaitContext & { userData?: Record<string, string> }): AwaitVerdict[] {
+export function awaitVerdicts(context: AwaitContext): AwaitVerdict[] {
+    const groups = context.resources.filter((r) => r.type === AUTO_SCALING_GROUP);
+    const userData = groups.length > 0 ? vmUserData(context.resources) : {};
     return [
         ...context.resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => awaitVerdict(r, context)),
-        ...context.resources.filter((r) => r.type === AUTO_SCALING_GROUP).map((r) => autoScalingGroupVerdict(r, context.resources, context.userData ?? vmUserData(context.resources))),
+        ...groups.map((r) => autoScalingGroupVerdict(r, context.resources, userData)),
     ];
 }

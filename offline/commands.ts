@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { readStackFile } from "../stacks/config";
 import { ConfigError } from "../stacks/errors";
-import { planStackFile, StackPlan } from "./harness";
+import { planStack, planStackFile, StackPlan } from "./harness";
 import { mandatoryViolations, PackConfig, renderVerdicts, runPlanPolicies, Verdict } from "./policyRunner";
 import { architectureSvg, graphvizWorker } from "./review/architecture";
 import { costEstimate, costSummary, renderCost } from "./review/cost";
@@ -72,13 +72,13 @@ export function runPlan(stack: string, io: CommandIo): Promise<number> {
         let review: { files: Record<string, string>; summary: string };
         let engines: EngineReport;
         try {
-            const file = stackFile(stack, io.cwd);
-            const plan = await planStackFile(file);
+            const config = readStackFile(stackFile(stack, io.cwd));
+            const plan = await planStack(config, stack);
             // The worker draws while this thread runs the policies.
             const svg = architectureSvg(plan, graphviz.render);
             const verdicts = await runPlanPolicies(plan);
             engines = engineReport(plan);
-            review = await stackReview(plan, verdicts, engines, String(readStackFile(file).values["aws:region"] ?? ""), svg);
+            review = await stackReview(plan, verdicts, engines, config.values["aws:region"] ?? "", svg);
         } finally {
             await graphviz.close();
         }

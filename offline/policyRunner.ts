@@ -5,6 +5,7 @@ import type {
 import { policies as packPolicies } from "../policy/policies";
 import type { StackPlan } from "./harness";
 import { mocks, RecordedResource } from "./mocks";
+import { withoutStackTraces } from "./promiseTraces";
 
 /**
  * The policy pack, run in-process over what a stack registered under mocks: the same calls the
@@ -32,16 +33,10 @@ export interface RunOptions {
 
 class NotApplicable extends Error {}
 
-function notApplicable(reason?: string): never {
-    // Thrown for most resources by most policies: no stack trace to build (a plan throws thousands).
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-        throw new NotApplicable(reason);
-    } finally {
-        Error.stackTraceLimit = limit;
-    }
-}
+// Thrown for most resources by most policies: no stack trace to build (a plan throws thousands).
+const notApplicable = withoutStackTraces((reason?: string): never => {
+    throw new NotApplicable(reason);
+});
 
 function levelOf(policy: Policy, config: PackConfig): EnforcementLevel {
     const entry = config[policy.name];
