@@ -4,7 +4,7 @@
  * lets every IAM principal of the account whose IAM policies allow it use the key.
  */
 
-export interface PolicyStatement {
+interface PolicyStatement {
     Sid: string;
     Effect: "Allow" | "Deny";
     Principal: { AWS: string | string[] } | { Service: string };
@@ -13,7 +13,7 @@ export interface PolicyStatement {
     Condition?: Record<string, Record<string, string>>;
 }
 
-export interface KeyPolicy {
+interface KeyPolicy {
     Version: "2012-10-17";
     Statement: PolicyStatement[];
 }

@@ -42,7 +42,7 @@ export const workerRequests = (release: TracardiRelease): Resources[] =>
     release.workers.map((w) => ({ cpuMillis: w.resources.cpuMillis, memoryMiB: w.resources.memoryMiB }));
 
 /** A worker's pod: memory requested as much as its limit (the API server kept it), CPU may burst. */
-export function workerPodResources(worker: WorkerImage): PodResources {
+function workerPodResources(worker: WorkerImage): PodResources {
     const { cpuMillis, cpuLimitMillis, memoryMiB } = worker.resources;
     return { requests: { cpu: `${cpuMillis}m`, memory: `${memoryMiB}Mi` }, limits: { cpu: `${cpuLimitMillis}m`, memory: `${memoryMiB}Mi` } };
 }
@@ -246,8 +246,8 @@ export function workerDeployment(args: WorkerDeploymentArgs): DeploymentManifest
  * 30000-32767 that is 30000-30085). Health check node ports are allocated from the same range.
  */
 export const NODE_PORT_STATIC_BAND = [30000, 30085] as const;
-export const NODE_PORTS: Record<TierName, number> = { "public-api": 30080, api: 30080, "internal-api": 30081, gui: 30082 };
-export const HEALTH_CHECK_NODE_PORTS: Record<TierName, number> = { "public-api": 30083, api: 30083, "internal-api": 30084, gui: 30085 };
+const NODE_PORTS: Record<TierName, number> = { "public-api": 30080, api: 30080, "internal-api": 30081, gui: 30082 };
+const HEALTH_CHECK_NODE_PORTS: Record<TierName, number> = { "public-api": 30083, api: 30083, "internal-api": 30084, gui: 30085 };
 
 /**
  * How an EKS tier serves its load balancers: requests on its node port, and kube-proxy's `/healthz`

@@ -78,7 +78,7 @@ export function kubeReservedCpuMillis(vcpu: number): number {
 export const kubeReservedMemoryMiB = (pods: number): number => 255 + 11 * pods;
 
 /** nodeadm's default evictionHard: memory.available<100Mi. nodeadm sets no system-reserved. */
-export const EVICTION_HARD_MIB = 100;
+const EVICTION_HARD_MIB = 100;
 
 /**
  * The kernel reports less than the nominal memory (page structures, kernel, firmware): the larger
@@ -146,7 +146,7 @@ export function nodeModel(instanceType: string): NodeModel | undefined {
 }
 
 /** Pods of the stack's EKS add-ons that need a node of their own kind: untainted (system) nodes. */
-export interface AddonPods {
+interface AddonPods {
     /** Owner as the stack creates it: the `addonName` of an `aws.eks.Addon`. */
     addon: string;
     name: string;

@@ -46,7 +46,7 @@ export function eckSearchConnection(nodes: number, name = SEARCH_CLUSTER_NAME): 
 }
 
 /** An Elastic Cloud deployment's Elasticsearch endpoint from its cloud id: `<es id>.<domain>:<port, 443 unless given>`. */
-export function cloudIdEndpoint(cloudId: string): string {
+function cloudIdEndpoint(cloudId: string): string {
     const [domainAndPort, esId] = Buffer.from(cloudId.slice(cloudId.indexOf(":") + 1), "base64").toString("utf8").split("$");
     const [domain, port] = domainAndPort.split(":");
     return `${esId}.${domain}:${port ?? 443}`;
@@ -88,7 +88,7 @@ export function externalSearchConnection(es: ExternalSearchSpec, withCa: boolean
  * signed by the stack's CA, as Tracardi's own user. Password and CA travel as an external
  * cluster's do (EXTERNAL_SEARCH_SECRET).
  */
-export function ec2SearchConnection(endpoint: string, nodes: number): SearchConnection {
+function ec2SearchConnection(endpoint: string, nodes: number): SearchConnection {
     const secret = EXTERNAL_SEARCH_SECRET;
     return {
         hosts: `${endpoint}:9200`,

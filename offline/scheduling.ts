@@ -100,7 +100,7 @@ function fromPodSpec(name: string, kind: PodSet["kind"], replicas: number, label
 }
 
 /** The servers a stack's node groups start: server i of a group in the zone of its subnet i mod n (Auto Scaling balances zones). */
-export function serversOf(resources: RecordedResource[]): Server[] {
+function serversOf(resources: RecordedResource[]): Server[] {
     const zoneOfSubnet = new Map(resources.filter((r) => r.type === "aws:ec2/subnet:Subnet").map((s) => [s.id, String(s.inputs.availabilityZone)]));
     return resources.filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup").flatMap((group) => {
         const inputs = group.inputs as Obj;

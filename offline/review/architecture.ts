@@ -1,7 +1,9 @@
 import { Worker } from "worker_threads";
 import type { StackPlan } from "../harness";
 import type { RecordedResource } from "../mocks";
+import { ES_CLUSTER_LABEL, SEARCH_TIER } from "../../lib/elasticsearch";
 import { IPV4_ANYWHERE, IPV6_ANYWHERE, PATH_CLASS_INFO, PATH_CLASSES } from "../../lib/exposure";
+import { TIER_LABEL } from "../../lib/manifests";
 import { externalSearchConnection } from "../../lib/search";
 import { TIER_TAG } from "../../lib/tags";
 import { planTiers } from "../../lib/tiers";
@@ -56,9 +58,6 @@ type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 
 const SUBNET_TIER_TAG = "tracardi:subnet-tier";
 const SUBNET_GROUPS: Record<string, string> = { public: "public subnets", app: "application subnets", data: "data subnets" };
-const NODE_TIER_LABEL = "tracardi.io/tier";
-const SEARCH_TIER = "search";
-const ECK_CLUSTER_LABEL = "elasticsearch.k8s.elastic.co/cluster-name";
 const COMPONENT_LABEL = "app.kubernetes.io/component";
 const T = {
     vpc: "aws:ec2/vpc:Vpc", subnet: "aws:ec2/subnet:Subnet", nat: "aws:ec2/natGateway:NatGateway",
@@ -129,7 +128,7 @@ function serverGroups(res: Resources): ServerGroup[] {
         const inputs = r.inputs as Obj;
         const template = templates.get(inputs.launchTemplate?.id);
         return {
-            tier: inputs.labels?.[NODE_TIER_LABEL] ?? r.name, kind: "EKS node group", resource: r,
+            tier: inputs.labels?.[TIER_LABEL] ?? r.name, kind: "EKS node group", resource: r,
             instanceType: (inputs.instanceTypes ?? [template?.instanceType]).join(","), desired: inputs.scalingConfig.desiredSize,
             subnetIds: inputs.subnetIds, securityGroupIds: templateGroups(template),
         };
@@ -437,7 +436,7 @@ class Drawing {
 /** A network policy in front of ECK's search pods: per ingress rule, the pods' components it admits and on which ports. */
 function eckIngress(policy: RecordedResource): { components: string[]; ports: string[] }[] {
     const spec = (policy.inputs as Obj).spec;
-    if (!spec?.podSelector?.matchLabels?.[ECK_CLUSTER_LABEL]) {
+    if (!spec?.podSelector?.matchLabels?.[ES_CLUSTER_LABEL]) {
         return [];
     }
     return ((spec.ingress ?? []) as Obj[]).map((ingress) => ({
@@ -505,7 +504,7 @@ function quote(lines: string[] | string): string {
  * text. Left to right, dot stacks a rank's boxes bottom up in the order given: siblings are written
  * last first, so the picture reads top down in the model's order (zone a above zone b).
  */
-export function architectureDot(graph: ArchitectureGraph): string {
+function architectureDot(graph: ArchitectureGraph): string {
     const lines = [
         "digraph architecture {",
         `  graph [label=${quote(graph.title)}, labelloc=t, fontname="Helvetica", fontsize=14, compound=true, rankdir=LR, nodesep=0.25, ranksep=0.9];`,
@@ -554,7 +553,7 @@ type GraphvizModule = typeof import("@hpcc-js/wasm-graphviz");
 let graphviz: ReturnType<GraphvizModule["Graphviz"]["load"]> | undefined;
 
 /** Graphviz in WebAssembly, loaded on first use and kept: the module and its WASM load once per process. */
-export function loadGraphviz(): ReturnType<GraphvizModule["Graphviz"]["load"]> {
+function loadGraphviz(): ReturnType<GraphvizModule["Graphviz"]["load"]> {
     graphviz ??= import("@hpcc-js/wasm-graphviz").then((m) => m.Graphviz.load());
     return graphviz;
 }

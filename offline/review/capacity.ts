@@ -17,7 +17,7 @@ type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
  * docs.tracardi.com/installation/production/guide/). 3000 / (10 x 0.5) = 600 per vCPU. No latency,
  * event size or workflow load is given.
  */
-export const TRACARDI_TEST = { replicas: 10, cpuPerReplica: 0.5, requestsPerSecond: 3000 };
+const TRACARDI_TEST = { replicas: 10, cpuPerReplica: 0.5, requestsPerSecond: 3000 };
 export const REQUESTS_PER_VCPU = TRACARDI_TEST.requestsPerSecond / (TRACARDI_TEST.replicas * TRACARDI_TEST.cpuPerReplica);
 /** Our margin, not Tracardi's: run at 70% of the benchmark (uneven balancing, heavier events than the test's, headroom for spikes). */
 export const DERATING = 0.7;
@@ -59,7 +59,7 @@ export interface Capacity {
 }
 
 /** `4` from `"4"`, millicores from `"1650m"`. */
-export function cpuQuantity(value: string | number | undefined): number | undefined {
+function cpuQuantity(value: string | number | undefined): number | undefined {
     if (value === undefined) {
         return undefined;
     }
@@ -81,7 +81,7 @@ function unitsPerZone(units: number, group: ServerGroup): Record<string, number>
 }
 
 /** The collector tier of a stack: public-api, or api on a stack with one API tier for both. */
-export function collectorTier(resources: RecordedResource[], groups = serverGroups(resources)): CollectorTier | undefined {
+function collectorTier(resources: RecordedResource[], groups: ServerGroup[]): CollectorTier | undefined {
     const group = groups.find((g) => g.tier === "public-api") ?? groups.find((g) => g.tier === "api");
     if (!group) {
         return undefined;
@@ -106,7 +106,7 @@ export function collectorTier(resources: RecordedResource[], groups = serverGrou
     };
 }
 
-export function searchSide(resources: RecordedResource[], groups = serverGroups(resources)): SearchSide {
+function searchSide(resources: RecordedResource[], groups: ServerGroup[]): SearchSide {
     const eck = resources.find((r) => r.type === "kubernetes:elasticsearch.k8s.elastic.co/v1:Elasticsearch");
     if (eck) {
         const nodeSets = (eck.inputs.spec as Obj).nodeSets as Obj[];
@@ -157,8 +157,7 @@ export function capacityOf(tier: CollectorTier, search: SearchSide): Capacity {
 }
 
 /** Capacity of a stack's recorded resources; undefined on a stack without a collector tier. */
-export function capacity(resources: RecordedResource[]): Capacity | undefined {
-    const groups = serverGroups(resources);
+export function capacity(resources: RecordedResource[], groups = serverGroups(resources)): Capacity | undefined {
     const tier = collectorTier(resources, groups);
     return tier && capacityOf(tier, searchSide(resources, groups));
 }

@@ -45,7 +45,7 @@ export interface CostEstimate {
     assumptions: string[];
 }
 
-export const COMPONENTS = ["servers", "storage", "kubernetes", "load balancers", "network", "redis", "mysql",
+const COMPONENTS = ["servers", "storage", "kubernetes", "load balancers", "network", "redis", "mysql",
     "security", "logs", "s3", "data transfer"] as const;
 export type Component = (typeof COMPONENTS)[number];
 

@@ -19,7 +19,7 @@ export const DEFAULT_TIME: TypicalTime = { seconds: 10, source: "estimate: one c
  * Typical create times. Published figures where found; the rest are estimates, with the Terraform
  * AWS provider's default create timeout (the same engine as @pulumi/aws) as the upper bound.
  */
-export const TYPICAL_TIMES: Record<string, TypicalTime> = {
+const TYPICAL_TIMES: Record<string, TypicalTime> = {
     "aws:eks/cluster:Cluster": {
         seconds: 600, source: "AWS What's New 2021-03-19: \"create a new EKS cluster control plane in 9 minutes or less, on average\"; " +
             "users report 10-14 min (aws/containers-roadmap#1227)",

@@ -6,7 +6,7 @@ import { planTiers } from "../../lib/tiers";
 import { EngineReport, planDocument, renderPlan, tierRows } from "../report";
 import { Capacity, capacity } from "./capacity";
 import { criticalPath, DEFAULT_TIME, DeployTime, typicalTime } from "./deployTime";
-import { serverGroups } from "./servers";
+import { ServerGroup, serverGroups } from "./servers";
 import { ZoneLoss, zoneLoss } from "./zoneLoss";
 
 /**
@@ -25,13 +25,16 @@ export interface ReviewExtras {
 }
 
 export interface Review {
+    /** The stack's groups of servers, read once (their user data unpacked) for every answer. */
+    groups: ServerGroup[];
     capacity?: Capacity;
     zoneLoss: ZoneLoss;
     deploy: DeployTime;
 }
 
 export function review(plan: StackPlan): Review {
-    return { capacity: capacity(plan.resources), zoneLoss: zoneLoss(plan.resources), deploy: criticalPath(plan.resources) };
+    const groups = serverGroups(plan.resources);
+    return { groups, capacity: capacity(plan.resources, groups), zoneLoss: zoneLoss(plan.resources, groups), deploy: criticalPath(plan.resources) };
 }
 
 const minutes = (seconds: number) => `${Math.round(seconds / 60)} min`;
@@ -100,7 +103,7 @@ function deploySection(plan: StackPlan, deploy: DeployTime): string[] {
 
 function reportMarkdown(plan: StackPlan, verdicts: Verdict[], engines: EngineReport, figures: Review, extras: ReviewExtras): string {
     const { spec } = plan;
-    const groups = serverGroups(plan.resources);
+    const { groups } = figures;
     const printed = renderPlan(plan, engines);
     return [
         `# Stack ${plan.stack}: review`,
@@ -146,7 +149,7 @@ function reportMarkdown(plan: StackPlan, verdicts: Verdict[], engines: EngineRep
 function reportJson(plan: StackPlan, verdicts: Verdict[], engines: EngineReport, figures: Review, extras: ReviewExtras): unknown {
     return {
         stack: plan.stack,
-        tiers: serverGroups(plan.resources).map(({ userData: _, ...group }) => group),
+        tiers: figures.groups.map(({ userData: _, ...group }) => group),
         capacity: figures.capacity ?? null,
         zoneLoss: figures.zoneLoss.entries,
         zoneLossSummary: { survivesAnyZone: figures.zoneLoss.survivesAnyZone, flags: figures.zoneLoss.flags, assumptions: figures.zoneLoss.assumptions },
@@ -172,10 +175,10 @@ export function reviewDocuments(plan: StackPlan, verdicts: Verdict[], engines: E
 }
 
 /** The console's few lines: tiers, capacity, zone loss, deploy time, engine problems, policy verdicts. */
-export function renderSummary(plan: StackPlan, verdicts: Verdict[], engines: EngineReport, figures: Review, cost?: string): string {
+function renderSummary(plan: StackPlan, verdicts: Verdict[], engines: EngineReport, figures: Review, cost?: string): string {
     const counts = verdictCounts(verdicts);
     const servers = new Map<string, number>();
-    for (const g of serverGroups(plan.resources)) {
+    for (const g of figures.groups) {
         servers.set(`${g.tier} ${g.instanceType}`, (servers.get(`${g.tier} ${g.instanceType}`) ?? 0) + g.servers);
     }
     const tiers = [...servers].map(([key, n]) => key.replace(" ", ` ${n} x `)).join(", ");

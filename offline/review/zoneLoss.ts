@@ -9,13 +9,13 @@ type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
  * RDS Multi-AZ: "Failover times are typically 60-120 seconds" (Amazon RDS user guide, "Failing over a
  * Multi-AZ DB instance", docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZ.Failover.html).
  */
-export const MYSQL_FAILOVER = "typically 60-120 s (Amazon RDS user guide, Failing over a Multi-AZ DB instance)";
+const MYSQL_FAILOVER = "typically 60-120 s (Amazon RDS user guide, Failing over a Multi-AZ DB instance)";
 /**
  * ElastiCache: "The promotion process generally takes just a few minutes" (Amazon ElastiCache user guide,
  * "Replication: Multi-AZ with Automatic Failover", docs.aws.amazon.com/AmazonElastiCache/latest/UserGuide/AutoFailover.html);
  * the current page gives no figure.
  */
-export const REDIS_FAILOVER = "a few minutes (Amazon ElastiCache user guide, Multi-AZ with automatic failover)";
+const REDIS_FAILOVER = "a few minutes (Amazon ElastiCache user guide, Multi-AZ with automatic failover)";
 
 export interface ZoneLossEntry {
     name: string;
@@ -100,7 +100,7 @@ export function searchEntry(search: SearchNodes): ZoneLossEntry {
     };
 }
 
-export function redisEntry(nodes: number, failover: boolean, zones: string[]): ZoneLossEntry {
+function redisEntry(nodes: number, failover: boolean, zones: string[]): ZoneLossEntry {
     const perZone = Object.fromEntries(zones.slice(0, nodes).sort().map((z) => [z, 1]));
     const serves = nodes >= 2 && failover && occupied(perZone) >= 2;
     return {
@@ -110,7 +110,7 @@ export function redisEntry(nodes: number, failover: boolean, zones: string[]): Z
     };
 }
 
-export function mysqlEntry(multiAz: boolean, zones: string[]): ZoneLossEntry {
+function mysqlEntry(multiAz: boolean, zones: string[]): ZoneLossEntry {
     return {
         name: "MySQL (RDS)", kind: "data", perZone: Object.fromEntries(zones.slice(0, multiAz ? 2 : 1).sort().map((z) => [z, 1])),
         left: multiAz ? `the standby in another zone takes over, failover ${MYSQL_FAILOVER}` : "nothing: a single-AZ instance",
@@ -138,7 +138,7 @@ export function natEntry(natZones: string[], appZones: string[]): ZoneLossEntry 
 }
 
 /** Search nodes of the stack: ECK node sets on the search node groups, or EC2 search servers (one per Auto Scaling group). */
-export function searchNodes(resources: RecordedResource[], groups: ServerGroup[]): SearchNodes | undefined {
+function searchNodes(resources: RecordedResource[], groups: ServerGroup[]): SearchNodes | undefined {
     const searchGroups = groups.filter((g) => g.tier === "search");
     if (searchGroups.length === 0) {
         return undefined;
@@ -163,8 +163,7 @@ export function searchNodes(resources: RecordedResource[], groups: ServerGroup[]
 
 const TIERS = ["public-api", "internal-api", "api", "gui", "workers", "system"];
 
-export function zoneLoss(resources: RecordedResource[]): ZoneLoss {
-    const groups = serverGroups(resources);
+export function zoneLoss(resources: RecordedResource[], groups = serverGroups(resources)): ZoneLoss {
     const zones = subnetZones(resources);
     const tiers = [...new Set(groups.map((g) => g.tier))].filter((t) => TIERS.includes(t)).sort((a, b) => TIERS.indexOf(a) - TIERS.indexOf(b));
     const entries: ZoneLossEntry[] = tiers.map((tier) => tierEntry(tier, serversPerZone(groups.filter((g) => g.tier === tier))));

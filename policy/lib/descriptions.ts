@@ -31,7 +31,7 @@ export function descriptionProblem(description: unknown): string | undefined {
     return undefined;
 }
 
-export interface DescribedRule {
+interface DescribedRule {
     /** "ingress rule 2" for an inline rule, "rule" for a rule resource. */
     where: string;
     description: unknown;

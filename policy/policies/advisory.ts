@@ -1,6 +1,7 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { at, forTypes, isTrue, ofTypes, tagsOf, texts, TIER_TAG } from "../lib/props";
 import { zonesOf } from "../lib/tiers";
+import { SEARCH_TIER } from "../lib/search";
 import { AWS } from "../lib/types";
 
 /** Worth a warning, not a block: resilience and forensics that a stack can reasonably go without. */
@@ -26,7 +27,7 @@ export const loadBalancerAccessLogs: ResourceValidationPolicy = {
     validateResource: forTypes([AWS.loadBalancer], (props, args, report) => {
         // A network load balancer logs its TLS listeners only (ELB, "Access logs for your Network
         // Load Balancer"): search's internal one passes TCP through, which the VPC's flow logs record.
-        if (props.loadBalancerType === "network" && isTrue(props.internal) && tagsOf(props)[TIER_TAG] === "search") {
+        if (props.loadBalancerType === "network" && isTrue(props.internal) && tagsOf(props)[TIER_TAG] === SEARCH_TIER) {
             return;
         }
         if (!isTrue(at(props, "accessLogs.enabled"))) {

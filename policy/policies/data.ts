@@ -217,14 +217,12 @@ function allowedPeer(peer: Plain, esName: string, clients: string[], operatorNam
 }
 
 /**
- * Search on servers of the stack: no public address, TLS on both ports, an internal endpoint, and
+ * Search on servers of the stack: TLS on both ports, an internal endpoint, and
  * security groups that admit the API tiers' and search's own groups, never a network.
  */
 function checkServerSearchPrivate(resources: PolicyResource[], servers: SearchServers[], report: (message: string, urn?: string) => void): void {
-    for (const { group, template, script } of servers) {
-        if (template && records(template.props.networkInterfaces).some((n) => isTrue(n.associatePublicIpAddress))) {
-            report(`${describe(template)} gives search servers of ${group.name} a public address: set associatePublicIpAddress to "false"`, group.urn);
-        }
+    // A public address on any server's template is tracardi-no-public-ips' to report.
+    for (const { group, script } of servers) {
         for (const setting of ["xpack.security.enabled", "xpack.security.http.ssl.enabled", "xpack.security.transport.ssl.enabled"]) {
             if (script !== undefined && searchSetting(script, setting) !== "true") {
                 report(`${describe(group)} runs Elasticsearch without ${setting}: set it to true in its elasticsearch.yml`, group.urn);

@@ -187,16 +187,15 @@ function checkServerSearch(resources: PolicyResource[], servers: SearchServers[]
     if (nodes < minNodes) {
         report(`the stack runs ${nodes} search server(s); a ${profile} stack needs at least ${minNodes}: set tracardi:elasticsearch.nodes to ${minNodes} or more`);
     }
-    const groups = [...new Set(servers.map((s) => s.group))];
+    const groupZones = [...new Set(servers.map((s) => s.group))].map((group) => ({ group, zones: zonesOfGroup(resources, group) }));
     const zones = new Set<string>();
-    for (const group of groups) {
-        const groupZones = zonesOfGroup(resources, group);
-        if (groupZones.size > 1) {
-            report(`search servers of ${describe(group)} may start in ${groupZones.size} zones: a node's volume lives in one zone, so its group launches there only`, group.urn);
+    for (const { group, zones: inGroup } of groupZones) {
+        if (inGroup.size > 1) {
+            report(`search servers of ${describe(group)} may start in ${inGroup.size} zones: a node's volume lives in one zone, so its group launches there only`, group.urn);
         }
-        groupZones.forEach((z) => zones.add(z));
+        inGroup.forEach((z) => zones.add(z));
     }
-    const allKnown = groups.every((g) => zonesOfGroup(resources, g).size > 0);
+    const allKnown = groupZones.every((g) => g.zones.size > 0);
     if (allKnown && zones.size < Math.min(nodes, minZones)) {
         report(`the search servers sit in ${zones.size} zone(s); a ${profile} stack spreads its ${nodes} nodes over at least ${Math.min(nodes, minZones)}: ` +
             "give each node's group the data subnet of a zone of its own");

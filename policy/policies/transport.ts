@@ -1,5 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { at, clusterOf, forTypes, record, records, settings, text } from "../lib/props";
+import { SEARCH_TIER } from "../lib/search";
 import { AWS } from "../lib/types";
 
 /** How clients reach the load balancers: HTTPS with a current TLS policy; plain HTTP only redirects. */
@@ -63,7 +64,7 @@ export const httpRedirectsOnly: ResourceValidationPolicy = {
             return;
         }
         // Search's internal endpoint passes TCP through: Elasticsearch speaks TLS itself (tracardi-search-private checks it does).
-        if (protocol === "TCP" && clusterOf(props) === "search") {
+        if (protocol === "TCP" && clusterOf(props) === SEARCH_TIER) {
             return;
         }
         if (protocol !== "HTTP") {
