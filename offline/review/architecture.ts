@@ -1,9 +1,9 @@
 import { Worker } from "worker_threads";
 import type { StackPlan } from "../harness";
 import type { RecordedResource } from "../mocks";
+import { ServerGroup, serverGroups } from "./servers";
 import { ES_CLUSTER_LABEL, SEARCH_TIER } from "../../lib/elasticsearch";
 import { IPV4_ANYWHERE, IPV6_ANYWHERE, PATH_CLASS_INFO, PATH_CLASSES } from "../../lib/exposure";
-import { TIER_LABEL } from "../../lib/manifests";
 import { externalSearchConnection } from "../../lib/search";
 import { TIER_TAG } from "../../lib/tags";
 import { planTiers } from "../../lib/tiers";
@@ -108,42 +108,7 @@ function subnetsById(res: Resources): Map<string, Subnet> {
     }));
 }
 
-/** A group of servers as created: an EKS node group or an Auto Scaling group. */
-interface ServerGroup {
-    tier: string;
-    kind: "EKS node group" | "Auto Scaling group";
-    instanceType: string;
-    desired: number;
-    subnetIds: string[];
-    securityGroupIds: string[];
-    resource: RecordedResource;
-}
-
-function serverGroups(res: Resources): ServerGroup[] {
-    const templates = new Map(res.of(T.launchTemplate).map((t) => [t.id, t.inputs as Obj]));
-    const templateGroups = (template: Obj | undefined): string[] => [
-        ...(template?.vpcSecurityGroupIds ?? []), ...((template?.networkInterfaces ?? []) as Obj[]).flatMap((n) => n.securityGroups ?? []),
-    ];
-    const nodeGroups = res.of(T.nodeGroup).map((r): ServerGroup => {
-        const inputs = r.inputs as Obj;
-        const template = templates.get(inputs.launchTemplate?.id);
-        return {
-            tier: inputs.labels?.[TIER_LABEL] ?? r.name, kind: "EKS node group", resource: r,
-            instanceType: (inputs.instanceTypes ?? [template?.instanceType]).join(","), desired: inputs.scalingConfig.desiredSize,
-            subnetIds: inputs.subnetIds, securityGroupIds: templateGroups(template),
-        };
-    });
-    const autoScaling = res.of(T.asg).map((r): ServerGroup => {
-        const inputs = r.inputs as Obj;
-        const template = templates.get(inputs.launchTemplate?.id);
-        return {
-            tier: ((inputs.tags ?? []) as Obj[]).find((t) => t.key === TIER_TAG)?.value ?? r.name, kind: "Auto Scaling group", resource: r,
-            instanceType: template?.instanceType ?? "-", desired: inputs.desiredCapacity, subnetIds: inputs.vpcZoneIdentifiers ?? [],
-            securityGroupIds: templateGroups(template),
-        };
-    });
-    return [...nodeGroups, ...autoScaling];
-}
+const KIND_LABELS: Record<ServerGroup["kind"], string> = { "node group": "EKS node group", "auto scaling group": "Auto Scaling group" };
 
 /**
  * Servers per zone of one group: Auto Scaling (and so an EKS node group) balances a group evenly
@@ -222,7 +187,7 @@ class Drawing {
         this.res = new Resources(plan.resources);
         this.subnets = subnetsById(this.res);
         this.zones = unique([...this.subnets.values()].map((s) => s.zone)).sort();
-        this.serverGroups = serverGroups(this.res);
+        this.serverGroups = serverGroups(this.res.all);
         this.rules = ingressRules(this.res);
         const named: string[] = planTiers(plan.spec).map((t) => t.name);
         const rank = (tier: string) => (named.includes(tier) ? named.indexOf(tier) : named.length);
@@ -276,14 +241,15 @@ class Drawing {
         const eck = this.res.of(T.elasticsearch)[0]?.inputs as Obj | undefined;
         for (const tier of this.serverTiers()) {
             const members = this.serverGroups.filter((s) => s.tier === tier);
-            const total = members.reduce((n, s) => n + s.desired, 0);
+            const total = members.reduce((n, s) => n + s.servers, 0);
             const perZone = new Map<string, number>();
             for (const member of members) {
-                for (const [zone, n] of spreadOverZones(member.desired, this.zonesOf(member.subnetIds))) {
+                for (const [zone, n] of spreadOverZones(member.servers, this.zonesOf(member.subnetIds))) {
                     perZone.set(zone, (perZone.get(zone) ?? 0) + n);
                 }
             }
-            const servers = `${members.length === 1 ? members[0].kind : `${members.length} ${members[0].kind}s`}: ` +
+            const kind = KIND_LABELS[members[0].kind];
+            const servers = `${members.length === 1 ? kind : `${members.length} ${kind}s`}: ` +
                 `${total} x ${unique(members.map((m) => m.instanceType)).join(", ")}`;
             const isSearch = tier === SEARCH_TIER;
             this.groups.push({ id: `servers-${tier}`, parent: this.placeIn(members[0].subnetIds),

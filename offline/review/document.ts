@@ -149,7 +149,7 @@ function reportMarkdown(plan: StackPlan, verdicts: Verdict[], engines: EngineRep
 function reportJson(plan: StackPlan, verdicts: Verdict[], engines: EngineReport, figures: Review, extras: ReviewExtras): unknown {
     return {
         stack: plan.stack,
-        tiers: figures.groups.map(({ userData: _, ...group }) => group),
+        tiers: figures.groups.map(({ tier, name, kind, instanceType, servers, perZone }) => ({ tier, name, kind, instanceType, servers, perZone })),
         capacity: figures.capacity ?? null,
         zoneLoss: figures.zoneLoss.entries,
         zoneLossSummary: { survivesAnyZone: figures.zoneLoss.survivesAnyZone, flags: figures.zoneLoss.flags, assumptions: figures.zoneLoss.assumptions },

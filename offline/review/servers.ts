@@ -1,4 +1,6 @@
 import type { RecordedResource } from "../mocks";
+import { TIER_LABEL } from "../../lib/manifests";
+import { TIER_TAG } from "../../lib/tags";
 import { decodeUserData } from "../userData";
 
 /** The groups of servers a stack starts, read from its recorded resources: what capacity and zone loss reason about. */
@@ -16,6 +18,10 @@ export interface ServerGroup {
     perZone: Record<string, number>;
     /** The servers' user data as they run it (Auto Scaling groups only). */
     userData?: string;
+    /** The group as recorded, its subnets and the security groups its launch template gives its servers. */
+    resource: RecordedResource;
+    subnetIds: string[];
+    securityGroupIds: string[];
 }
 
 /**
@@ -35,24 +41,30 @@ export function subnetZones(resources: RecordedResource[]): Map<string, string> 
 
 const zonesOf = (subnets: Map<string, string>, ids: string[]) => ids.map((id) => subnets.get(id) ?? `(subnet ${id})`);
 
+const templateSecurityGroups = (template: Obj | undefined): string[] => [
+    ...(template?.vpcSecurityGroupIds ?? []), ...((template?.networkInterfaces ?? []) as Obj[]).flatMap((n) => n.securityGroups ?? []),
+];
+
 export function serverGroups(resources: RecordedResource[]): ServerGroup[] {
     const subnets = subnetZones(resources);
     const templates = new Map(resources.filter((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate").map((t) => [t.id, t.inputs as Obj]));
     return resources.flatMap((r): ServerGroup[] => {
         const inputs = r.inputs as Obj;
+        const template = templates.get(inputs.launchTemplate?.id);
+        const known = { resource: r, name: r.name, securityGroupIds: templateSecurityGroups(template) };
         if (r.type === "aws:eks/nodeGroup:NodeGroup") {
             const servers = Number(inputs.scalingConfig.desiredSize);
             return [{
-                tier: inputs.labels?.["tracardi.io/tier"] ?? r.name, name: r.name, kind: "node group", instanceType: inputs.instanceTypes.join(","),
-                servers, perZone: spreadOverZones(servers, zonesOf(subnets, inputs.subnetIds)),
+                ...known, tier: inputs.labels?.[TIER_LABEL] ?? r.name, kind: "node group", instanceType: (inputs.instanceTypes ?? [template?.instanceType]).join(","),
+                servers, subnetIds: inputs.subnetIds, perZone: spreadOverZones(servers, zonesOf(subnets, inputs.subnetIds)),
             }];
         }
         if (r.type === "aws:autoscaling/group:Group") {
-            const template = templates.get(inputs.launchTemplate?.id);
             const servers = Number(inputs.desiredCapacity ?? inputs.minSize);
+            const subnetIds: string[] = inputs.vpcZoneIdentifiers ?? [];
             return [{
-                tier: (inputs.tags as Obj[] | undefined)?.find((t) => t.key === "tracardi:tier")?.value ?? r.name, name: r.name, kind: "auto scaling group",
-                instanceType: template?.instanceType ?? "-", servers, perZone: spreadOverZones(servers, zonesOf(subnets, inputs.vpcZoneIdentifiers)),
+                ...known, tier: (inputs.tags as Obj[] | undefined)?.find((t) => t.key === TIER_TAG)?.value ?? r.name, kind: "auto scaling group",
+                instanceType: template?.instanceType ?? "-", servers, subnetIds, perZone: spreadOverZones(servers, zonesOf(subnets, subnetIds)),
                 ...(template?.userData === undefined ? {} : { userData: decodeUserData(String(template.userData)) }),
             }];
         }
