@@ -174,19 +174,18 @@ export function zoneLoss(resources: RecordedResource[], groups = serverGroups(re
         // The stack runs no search of its own.
         entries.push({ name: "search (external)", kind: "data", perZone: {}, left: "outside the stack", serves: null, flags: [] });
     }
-    // A subnet group is referred to by its name, which Pulumi's auto-naming suffixes.
-    const subnetGroupZones = (type: string, given: unknown) => {
-        const group = resources.filter((g) => g.type === type && (given === g.name || String(given).startsWith(`${g.name}-`)))
-            .sort((a, b) => b.name.length - a.name.length)[0];
+    // The subnet group a store's input was built from, as the engine records it.
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const subnetGroupZones = (store: RecordedResource, property: string) => {
+        const group = (store.propertyDependencies[property] ?? []).map((urn) => byUrn.get(urn)).find((g) => g?.inputs.subnetIds);
         return [...new Set(((group?.inputs.subnetIds ?? []) as string[]).map((id) => zones.get(id) ?? id))].sort();
     };
     for (const r of resources) {
         const inputs = r.inputs as Obj;
         if (r.type === "aws:elasticache/replicationGroup:ReplicationGroup") {
-            entries.push(redisEntry(Number(inputs.numCacheClusters ?? 1), Boolean(inputs.automaticFailoverEnabled),
-                subnetGroupZones("aws:elasticache/subnetGroup:SubnetGroup", inputs.subnetGroupName)));
+            entries.push(redisEntry(Number(inputs.numCacheClusters ?? 1), Boolean(inputs.automaticFailoverEnabled), subnetGroupZones(r, "subnetGroupName")));
         } else if (r.type === "aws:rds/instance:Instance") {
-            entries.push(mysqlEntry(Boolean(inputs.multiAz), subnetGroupZones("aws:rds/subnetGroup:SubnetGroup", inputs.dbSubnetGroupName)));
+            entries.push(mysqlEntry(Boolean(inputs.multiAz), subnetGroupZones(r, "dbSubnetGroupName")));
         }
     }
     const nats = resources.filter((r) => r.type === "aws:ec2/natGateway:NatGateway");
