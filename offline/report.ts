@@ -7,6 +7,7 @@ import { renderTable } from "../lib/table";
 import { Exposure, planTiers, TierName } from "../lib/tiers";
 import { awaitVerdicts, AwaitVerdict } from "./awaitRules";
 import { owningComponent } from "./query";
+import { mastersAfterZoneLoss } from "./review/zoneLoss";
 import { vmUserData } from "./userData";
 import { checkScheduling, ScheduleReport } from "./scheduling";
 
@@ -115,9 +116,10 @@ function searchServerRow(resources: RecordedResource[]): string[] | undefined {
         return undefined;
     }
     const zones = volumes.map((v) => String((v.inputs as Obj).availabilityZone));
-    const perZone = Math.max(...[...new Set(zones)].map((z) => zones.filter((x) => x === z).length));
-    const left = volumes.length - perZone;
-    const quorum = left > volumes.length / 2;
+    // Every node is master-eligible: one per volume.
+    const perZone: Record<string, number> = {};
+    zones.forEach((zone) => (perZone[zone] = (perZone[zone] ?? 0) + 1));
+    const { mastersLeft: left, quorum } = mastersAfterZoneLoss({ perZone, mastersPerZone: perZone, masterEligible: volumes.length });
     const script = Object.values(vmUserData(resources)).find((text) => text.includes("/etc/tracardi/elasticsearch.yml")) ?? "";
     const version = /elasticsearch\/elasticsearch:(\S+)/.exec(script)?.[1] ?? "?";
     const policy = JSON.parse(/Environment="POLICY_BODY=(.*)"$/m.exec(script)?.[1].replace(/\\"/g, "\"") ?? "{}");

@@ -72,6 +72,14 @@ export interface SearchNodes {
     zoneAware: boolean;
 }
 
+/** The zone whose loss takes most search nodes, and the master-eligible nodes left without it. */
+export function mastersAfterZoneLoss(search: Pick<SearchNodes, "perZone" | "mastersPerZone" | "masterEligible">):
+    { zone?: string; lost: number; mastersLeft: number; quorum: boolean } {
+    const [zone, lost] = worst(search.perZone);
+    const mastersLeft = search.masterEligible - (search.mastersPerZone[zone ?? ""] ?? 0);
+    return { zone, lost, mastersLeft, quorum: mastersLeft > search.masterEligible / 2 };
+}
+
 /**
  * Search after a zone loss: a quorum (a majority) of master-eligible nodes must remain to elect a master
  * (Elasticsearch reference, "Quorum-based decision making"), and every shard keeps a copy only when
@@ -79,10 +87,7 @@ export interface SearchNodes {
  * replica, nodes in two zones or more).
  */
 export function searchEntry(search: SearchNodes): ZoneLossEntry {
-    const [zone, lost] = worst(search.perZone);
-    const mastersLost = search.mastersPerZone[zone ?? ""] ?? 0;
-    const mastersLeft = search.masterEligible - mastersLost;
-    const quorum = mastersLeft > search.masterEligible / 2;
+    const { zone, lost, mastersLeft, quorum } = mastersAfterZoneLoss(search);
     const copies = search.replicas >= 1 && search.zoneAware && occupied(search.perZone) >= 2;
     const flags: string[] = [];
     if (!quorum) {
