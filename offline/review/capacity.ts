@@ -1,6 +1,6 @@
 import type { RecordedResource } from "../mocks";
 import { instanceCapacity } from "../../lib/instanceTypes";
-import { envValue, ServerGroup, serverGroups } from "./servers";
+import { COLLECTOR_TIERS, envValue, ServerGroup, serverGroups } from "./servers";
 
 /**
  * How many collector requests per second the stack's collector tier carries, from Tracardi's own
@@ -82,7 +82,7 @@ function unitsPerZone(units: number, group: ServerGroup): Record<string, number>
 
 /** The collector tier of a stack: public-api, or api on a stack with one API tier for both. */
 function collectorTier(resources: RecordedResource[], groups: ServerGroup[]): CollectorTier | undefined {
-    const group = groups.find((g) => g.tier === "public-api") ?? groups.find((g) => g.tier === "api");
+    const group = COLLECTOR_TIERS.map((tier) => groups.find((g) => g.tier === tier)).find((g) => g !== undefined);
     if (!group) {
         return undefined;
     }

@@ -3,6 +3,7 @@ import type { StackSpec } from "../../stacks/schema";
 import { TIER_LABEL } from "../../lib/manifests";
 import { TIER_TAG } from "../../lib/tags";
 import { PRICES, PriceTable, RegionPrices, UnitItem } from "./prices";
+import { COLLECTOR_TIERS } from "./servers";
 
 /**
  * The monthly on-demand cost of a stack, from the resources the program registered (inputs as given)
@@ -363,7 +364,6 @@ function monthly(ctx: Context, l: { component: Component; what: string; quantity
 }
 
 const collectorRequestsPerMonth = (usage: Usage) => usage.collectorRps * SECONDS_PER_MONTH;
-const COLLECTOR_TIERS = ["public-api", "api"];
 const searchInVpc = (spec: StackSpec) => spec.elasticsearch.provider !== "external";
 
 function tagOf(resource: RecordedResource, key: string): string | undefined {

@@ -7,6 +7,9 @@ import { decodeUserData } from "../userData";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/** The tiers that serve collection from the Internet: the public API, or the one API of a minimal stack. */
+export const COLLECTOR_TIERS = ["public-api", "api"];
+
 export interface ServerGroup {
     /** The tier the group serves (`tracardi.io/tier` label of a node group, `tracardi:tier` tag of an Auto Scaling group). */
     tier: string;

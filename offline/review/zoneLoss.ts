@@ -1,5 +1,5 @@
 import type { RecordedResource } from "../mocks";
-import { envValue, ServerGroup, serverGroups, serversPerZone, subnetZones } from "./servers";
+import { COLLECTOR_TIERS, envValue, ServerGroup, serverGroups, serversPerZone, subnetZones } from "./servers";
 
 /** What is left of each tier and data service after one availability zone is lost, and the single points of failure. */
 
@@ -149,7 +149,7 @@ function searchNodes(resources: RecordedResource[], groups: ServerGroup[]): Sear
         return undefined;
     }
     const perZone = serversPerZone(searchGroups);
-    const replicas = Number(envValue(resources, groups, "public-api", "ELASTIC_INDEX_REPLICAS") ?? envValue(resources, groups, "api", "ELASTIC_INDEX_REPLICAS") ?? 0);
+    const replicas = Number(COLLECTOR_TIERS.map((tier) => envValue(resources, groups, tier, "ELASTIC_INDEX_REPLICAS")).find((v) => v !== undefined) ?? 0);
     const eck = resources.find((r) => r.type === "kubernetes:elasticsearch.k8s.elastic.co/v1:Elasticsearch");
     if (eck) {
         const nodeSets = (eck.inputs.spec as Obj).nodeSets as Obj[];
