@@ -1,5 +1,6 @@
 import type { RecordedResource } from "./mocks";
 import type { Problem } from "./scheduling";
+import { dependencyUrns } from "./query";
 import { vmUserData } from "./userData";
 
 /**
@@ -144,7 +145,7 @@ function upstream(resource: RecordedResource, byUrn: Map<string, RecordedResourc
     const queue = [resource];
     while (queue.length > 0) {
         const next = queue.pop()!;
-        for (const urn of [...next.dependsOn, ...Object.values(next.propertyDependencies).flat()]) {
+        for (const urn of dependencyUrns(next)) {
             if (!seen.has(urn) && byUrn.has(urn)) {
                 seen.add(urn);
                 queue.push(byUrn.get(urn)!);

@@ -23,3 +23,8 @@ export function owningComponent(resources: RecordedResource[], resource: Recorde
     }
     return parent;
 }
+
+/** What a resource waits for, as the engine records it: its dependsOn and the resources its inputs were built from. */
+export function dependencyUrns(resource: RecordedResource): string[] {
+    return [...resource.dependsOn, ...Object.values(resource.propertyDependencies).flat()];
+}

@@ -6,7 +6,8 @@ import { RELEASES } from "../lib/releases";
 import { renderTable } from "../lib/table";
 import { Exposure, planTiers, TierName } from "../lib/tiers";
 import { awaitVerdicts, AwaitVerdict } from "./awaitRules";
-import { owningComponent } from "./query";
+import { dependencyUrns, owningComponent } from "./query";
+import { serverGroups } from "./review/servers";
 import { mastersAfterZoneLoss } from "./review/zoneLoss";
 import { vmUserData } from "./userData";
 import { checkScheduling, ScheduleReport } from "./scheduling";
@@ -72,21 +73,12 @@ type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 
 /** Groups of servers as created (EKS node groups, or the VM tiers' Auto Scaling groups): tier, instance type, servers, zones. */
 export function nodeGroupRows(resources: RecordedResource[]): string[][] {
-    const templates = new Map(resources.filter((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate").map((t) => [t.id, t.inputs as Obj]));
-    return resources.flatMap((r) => {
-        const inputs = r.inputs as Obj;
-        if (r.type === "aws:eks/nodeGroup:NodeGroup") {
-            return [[inputs.labels?.["tracardi.io/tier"] ?? r.name, inputs.instanceTypes.join(","), String(inputs.scalingConfig.desiredSize),
-                String(inputs.subnetIds.length), (inputs.taints as Obj[]).length ? "tier only" : "any pod"]];
-        }
-        if (r.type === "aws:autoscaling/group:Group") {
-            const tier = (inputs.tags as Obj[]).find((t) => t.key === "tracardi:tier")?.value ?? r.name;
-            const zones = zonesOf(resources, inputs.vpcZoneIdentifiers);
-            return [[tier, templates.get(inputs.launchTemplate.id)?.instanceType ?? "-", String(inputs.desiredCapacity),
-                zones.length === 1 ? `1 (${zones[0]})` : String(zones.length),
-                tier === "workers" ? "workers, install" : tier === "search" ? "Elasticsearch node (systemd)" : "tier (systemd)"]];
-        }
-        return [];
+    return serverGroups(resources).map((g) => {
+        const zones = Object.keys(g.perZone);
+        return g.kind === "node group"
+            ? [g.tier, g.instanceType, String(g.servers), String(zones.length), ((g.resource.inputs as Obj).taints as Obj[]).length ? "tier only" : "any pod"]
+            : [g.tier, g.instanceType, String(g.servers), zones.length === 1 ? `1 (${zones[0]})` : String(zones.length),
+                g.tier === "workers" ? "workers, install" : g.tier === "search" ? "Elasticsearch node (systemd)" : "tier (systemd)"];
     });
 }
 
@@ -102,9 +94,6 @@ export function workloadRows(resources: RecordedResource[]): string[][] {
 }
 
 /** Zones of subnets, by id. */
-function zonesOf(resources: RecordedResource[], subnetIds: string[]): string[] {
-    return subnetIds.map((id) => String((resources.find((s) => s.id === id)?.inputs as Obj | undefined)?.availabilityZone ?? "?"));
-}
 
 /**
  * Search on servers of the stack, as created: its nodes per zone, and what losing one zone leaves
@@ -231,7 +220,7 @@ export function renderPlan(plan: StackPlan, engines = engineReport(plan)): strin
 export function planDocument(plan: StackPlan, verdicts: Verdict[] = [], engines = engineReport(plan)): unknown {
     const names = new Map(plan.resources.map((r) => [r.urn, r.name]));
     const dependencies = (r: RecordedResource) => {
-        const found = [...new Set([...r.dependsOn, ...Object.values(r.propertyDependencies).flat()])]
+        const found = [...new Set(dependencyUrns(r))]
             .map((urn) => names.get(urn)).filter((name): name is string => name !== undefined).sort();
         return found.length ? found : undefined;
     };

@@ -1,4 +1,5 @@
 import type { RecordedResource } from "../mocks";
+import { dependencyUrns } from "../query";
 
 /**
  * How long the first `pulumi up` takes: the critical path through the program's real dependency
@@ -110,7 +111,7 @@ export function criticalPath(resources: RecordedResource[], timeOf: (r: Recorded
         return found;
     };
     const ownDeps = (r: RecordedResource) => [
-        ...r.dependsOn, ...Object.values(r.propertyDependencies).flat(), ...(r.provider ? [providerUrn(r.provider)] : []),
+        ...dependencyUrns(r), ...(r.provider ? [providerUrn(r.provider)] : []),
     ];
     const depsOf = (r: RecordedResource): RecordedResource[] => {
         const up = ancestors(r);
