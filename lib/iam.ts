@@ -1,5 +1,8 @@
 /** IAM policy documents as data, so their conditions can be checked in tests. */
 
+/** An IAM role's or user's ARN: partition, account and kind captured. */
+export const IAM_PRINCIPAL_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):(role|user)\/[\w+=,.@/-]+$/;
+
 /**
  * Trust policy of a role for an AWS service. With `sourceAccount`, the service may assume it only
  * on behalf of that account (`aws:SourceAccount`), which keeps other accounts' use of the service

@@ -1,3 +1,5 @@
+import { IAM_PRINCIPAL_ARN } from "./iam";
+
 /**
  * KMS key policies as data: the account administers a key, and only the one principal that uses
  * it may encrypt and decrypt with it. Without an explicit policy a key gets AWS's default, which
@@ -52,11 +54,10 @@ export const KEY_GRANT_ACTIONS = ["kms:CreateGrant", "kms:ListGrants", "kms:Revo
 /** Encryption and decryption: what a key's user needs. */
 export const KEY_USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
 
-const ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):(role|user)\/[\w+=,.@/-]+$/;
 
 /** `arn:<partition>:iam::<account>:root` of the account an IAM role's or user's ARN belongs to. */
 export function accountRootOf(principalArn: string): string {
-    const match = ARN.exec(principalArn);
+    const match = IAM_PRINCIPAL_ARN.exec(principalArn);
     if (!match) {
         throw new Error(`${principalArn} is not the ARN of an IAM role or user`);
     }

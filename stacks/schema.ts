@@ -1,5 +1,6 @@
 import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
+import { IAM_PRINCIPAL_ARN } from "../lib/iam";
 import { instanceCapacity, SUPPORTED_INSTANCE_TYPES } from "../lib/instanceTypes";
 import { isLogRetention, LOG_RETENTION_DAYS } from "../lib/logs";
 import { RELEASES } from "../lib/releases";
@@ -86,7 +87,7 @@ export const elasticsearchSchema = z.strictObject({
      */
     queryTimeoutSeconds: z.int().min(12).max(600),
     /** ECK and ec2: IAM roles or users that may read the snapshots: decrypt them through S3, to copy them out or restore elsewhere. */
-    snapshotReaderArns: z.array(pattern(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/,
+    snapshotReaderArns: z.array(pattern(IAM_PRINCIPAL_ARN,
         "is not an IAM role or user ARN", "arn:aws:iam::<account>:role/<name> or arn:aws:iam::<account>:user/<name>")),
     /** External only: the user Tracardi connects as; its password is the secret elasticsearchPassword. */
     username: pattern(/^[^:\s](?:[^:]{0,505}[^:\s])?$/, "is not an Elasticsearch user name",

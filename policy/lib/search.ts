@@ -1,5 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { autoScalingGroupsOf, launchTemplatesOfGroup } from "./tiers";
+import { groupTemplatesOf } from "./tiers";
 import { serverScript } from "./userData";
 
 /**
@@ -17,10 +17,7 @@ export interface SearchServers {
 }
 
 export function searchServersOf(resources: PolicyResource[]): SearchServers[] {
-    return autoScalingGroupsOf(resources, SEARCH_TIER).flatMap((group) => {
-        const templates = launchTemplatesOfGroup(resources, group);
-        return templates.length === 0 ? [{ group }] : templates.map((template) => ({ group, template, script: serverScript(template.type, template.props) }));
-    });
+    return groupTemplatesOf(resources, SEARCH_TIER).map(({ group, template }) => ({ group, template, script: template && serverScript(template.type, template.props) }));
 }
 
 /** An elasticsearch.yml setting as a script writes it (`key: value` on a line of its own), or undefined. */

@@ -69,7 +69,7 @@ function serversOfGroup(group: PolicyResource): number {
 }
 
 /** The launch template an Auto Scaling group launches from: a dependency, or the one its id or name names. */
-export function launchTemplatesOfGroup(resources: PolicyResource[], group: PolicyResource): PolicyResource[] {
+function launchTemplatesOfGroup(resources: PolicyResource[], group: PolicyResource): PolicyResource[] {
     const spec = record(group.props.launchTemplate);
     const mixed = record(at(group.props, "mixedInstancesPolicy.launchTemplate.launchTemplateSpecification"));
     const ids = [known(() => text(spec.id)), known(() => text(mixed.launchTemplateId))].filter((v): v is string => !!v);
@@ -169,24 +169,27 @@ export interface TierRunner {
     compute: "eks" | "vm";
 }
 
+/** Each Auto Scaling group of a tier with each launch template it launches from; a group with none, alone. */
+export function groupTemplatesOf(resources: PolicyResource[], tier: string): { group: PolicyResource; template?: PolicyResource }[] {
+    return autoScalingGroupsOf(resources, tier).flatMap((group) => {
+        const templates = launchTemplatesOfGroup(resources, group);
+        return templates.length === 0 ? [{ group }] : templates.map((template) => ({ group, template }));
+    });
+}
+
 /** Every runner of a tier: its Deployments, and each launch template of its Auto Scaling groups (a group with none is a runner without containers). */
 export function runnersOf(resources: PolicyResource[], tier: string): TierRunner[] {
-    const runners: TierRunner[] = deploymentsOf(resources, tier).map((d) => ({
-        resource: d, label: describe(d), containers: containersOf(podSpecOf(d.type, d.props)), compute: "eks",
-    }));
-    for (const group of autoScalingGroupsOf(resources, tier)) {
-        const templates = launchTemplatesOfGroup(resources, group);
-        if (templates.length === 0) {
-            runners.push({ resource: group, label: `Auto Scaling group ${group.name}`, containers: [], compute: "vm" });
-        }
-        for (const template of templates) {
-            runners.push({
+    return [
+        ...deploymentsOf(resources, tier).map((d): TierRunner => ({
+            resource: d, label: describe(d), containers: containersOf(podSpecOf(d.type, d.props)), compute: "eks",
+        })),
+        ...groupTemplatesOf(resources, tier).map(({ group, template }): TierRunner => (template
+            ? {
                 resource: group, label: `Auto Scaling group ${group.name} (launch template ${template.name})`,
                 containers: serverContainers(template.type, template.props), compute: "vm",
-            });
-        }
-    }
-    return runners;
+            }
+            : { resource: group, label: `Auto Scaling group ${group.name}`, containers: [], compute: "vm" })),
+    ];
 }
 
 /** The Tracardi API containers of a runner. */

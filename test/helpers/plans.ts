@@ -60,5 +60,5 @@ export const VM_ELASTIC_CLOUD = {
 export const VM_ELASTIC_CLOUD_SECRETS = { elasticsearchPassword: "offline-placeholder-for-elasticsearchPassword" };
 
 /** Stack files that run on EKS (compute eks, the default): the ones with Kubernetes objects and pods. */
-export const EKS_STACK_FILES = STACK_FILES.filter((file) => !/^\s*tracardi:compute:\s*vm\s*$/m.test(fs.readFileSync(file, "utf8")));
+export const EKS_STACK_FILES = STACK_FILES.filter((file) => readStackFile(file).values["tracardi:compute"] !== "vm");
 export const VM_STACK_FILES = STACK_FILES.filter((file) => !EKS_STACK_FILES.includes(file));
