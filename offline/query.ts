@@ -28,3 +28,9 @@ export function owningComponent(resources: RecordedResource[], resource: Recorde
 export function dependencyUrns(resource: RecordedResource): string[] {
     return [...resource.dependsOn, ...Object.values(resource.propertyDependencies).flat()];
 }
+
+/** Resources of a type with an input property built from one of `targets` (the engine's property dependencies). */
+export function referring(resources: RecordedResource[], type: string, property: string, targets: RecordedResource[]): RecordedResource[] {
+    const urns = new Set(targets.map((t) => t.urn));
+    return ofType(resources, type).filter((r) => (r.propertyDependencies[property] ?? []).some((urn) => urns.has(urn)));
+}

@@ -1,6 +1,7 @@
 import { Worker } from "worker_threads";
 import type { StackPlan } from "../harness";
 import type { RecordedResource } from "../mocks";
+import { ofType, referring } from "../query";
 import { ServerGroup, serverGroups } from "./servers";
 import { ES_CLUSTER_LABEL, SEARCH_TIER } from "../../lib/elasticsearch";
 import { IPV4_ANYWHERE, IPV6_ANYWHERE, PATH_CLASS_INFO, PATH_CLASSES } from "../../lib/exposure";
@@ -81,7 +82,7 @@ class Resources {
     }
 
     of(type: string): RecordedResource[] {
-        return this.all.filter((r) => r.type === type);
+        return ofType(this.all, type);
     }
 
     /** The resources whose outputs an input property was built from. */
@@ -89,10 +90,8 @@ class Resources {
         return (resource.propertyDependencies[property] ?? []).flatMap((urn) => this.byUrn.get(urn) ?? []);
     }
 
-    /** Resources of a type with an input property built from one of `targets`. */
     referring(type: string, property: string, targets: RecordedResource[]): RecordedResource[] {
-        const urns = new Set(targets.map((t) => t.urn));
-        return this.of(type).filter((r) => (r.propertyDependencies[property] ?? []).some((urn) => urns.has(urn)));
+        return referring(this.all, type, property, targets);
     }
 }
 

@@ -3,6 +3,7 @@ import type { StackSpec } from "../../stacks/schema";
 import { TIER_LABEL } from "../../lib/manifests";
 import { TIER_TAG } from "../../lib/tags";
 import { PRICES, PriceTable, RegionPrices, UnitItem } from "./prices";
+import { referring } from "../query";
 import { COLLECTOR_TIERS } from "./servers";
 
 /**
@@ -522,8 +523,7 @@ function securityLines(ctx: Context): CostLine[] {
 
 /** Whether an ACL is associated with a collector load balancer (its requests are the collector traffic). */
 function protectsCollectors(resources: RecordedResource[], acl: RecordedResource): boolean {
-    const arns = resources.filter((r) => r.type === "aws:wafv2/webAclAssociation:WebAclAssociation" && (r.propertyDependencies.webAclArn ?? []).includes(acl.urn))
-        .flatMap((a) => a.propertyDependencies.resourceArn ?? []);
+    const arns = referring(resources, "aws:wafv2/webAclAssociation:WebAclAssociation", "webAclArn", [acl]).flatMap((a) => a.propertyDependencies.resourceArn ?? []);
     return resources.some((r) => arns.includes(r.urn) && COLLECTOR_TIERS.includes(tagOf(r, TIER_TAG) ?? ""));
 }
 
@@ -576,10 +576,9 @@ function logGroupLines(ctx: Context): CostLine[] {
 function bucketLines(ctx: Context, searchGib: number): CostLine[] {
     const { resources, usage } = ctx;
     const balancers = resources.filter((r) => r.type === LOAD_BALANCER);
-    const lifecycle = (bucket: RecordedResource) => resources.find((r) => r.type === "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
-        && (r.propertyDependencies.bucket ?? []).includes(bucket.urn));
+    const lifecycle = (bucket: RecordedResource) => referring(resources, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "bucket", [bucket])[0];
     return resources.filter((r) => r.type === "aws:s3/bucket:Bucket" || r.type === "aws:s3/bucketV2:BucketV2").flatMap((bucket) => {
-        const loggingLbs = balancers.filter((lb) => (lb.propertyDependencies.accessLogs ?? []).includes(bucket.urn));
+        const loggingLbs = referring(balancers, LOAD_BALANCER, "accessLogs", [bucket]);
         const expiryDays = num(obj(list(lifecycle(bucket)?.inputs.rules).map(obj).find((rule) => obj(rule.expiration).days)?.expiration).days);
         let gb: number;
         let puts = 0;
