@@ -183,6 +183,10 @@ export function autoScalingGroupVerdict(group: RecordedResource, resources: Reco
     const tags: Obj[] = inputs.tags ?? [];
     const policies = resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.parent === group.parent).map((r) => JSON.parse(String((r.inputs as Obj).policy)));
     for (const hook of hooks) {
+        // The provider validates heartbeat_timeout as IntBetween(30, 7200) (group.go, initial_lifecycle_hook).
+        if (!(Number(hook.heartbeatTimeout) >= 30 && Number(hook.heartbeatTimeout) <= 7200)) {
+            return verdict(undefined, `the launch hook ${hook.name} has a heartbeat of ${hook.heartbeatTimeout} s: AWS allows 30 to 7200`);
+        }
         if (!script.includes(`LIFECYCLE_HOOK=${hook.name}`)) {
             return verdict(undefined, `no unit of the server's user data completes the launch hook ${hook.name}: every server waits out its ${hook.heartbeatTimeout} s heartbeat`);
         }

@@ -124,6 +124,8 @@ describe("Elasticsearch on EC2 servers (elasticsearch.provider ec2)", () => {
         const version = ofType(vm.resources, "aws:secretsmanager/secretVersion:SecretVersion").find((v) => byId(vm, v.inputs.secretId).name === "tracardi-search-secrets")!;
         assert.ok(version.secretInputs.includes("secretString"));
         const stored = JSON.parse(String(version.inputs.secretString)) as Record<string, string>;
+        // Secrets Manager holds at most 65,536 bytes a secret value.
+        assert.ok(Buffer.byteLength(String(version.inputs.secretString)) < 65536);
         assert.deepStrictEqual(Object.keys(stored).sort(), ["ca.crt", "elastic-password", "search-0.crt", "search-0.key", "search-1.crt", "search-1.key",
             "search-2.crt", "search-2.key", "tracardi-password"].map((k) => `tracardi-search/${k}`));
         for (const [name, script] of Object.entries(scripts).filter(([n]) => SEARCH_LT.test(n))) {
@@ -240,6 +242,10 @@ describe("Elasticsearch on EC2 servers (elasticsearch.provider ec2)", () => {
         // A node waiting for another never gets its quorum: the model says so.
         const chained = vm.resources.map((r) => (r === groups[1] ? { ...r, dependsOn: [...r.dependsOn, groups[0].urn] } : r));
         assert.match(autoScalingGroupVerdict(chained.find((r) => r.urn === groups[1].urn)!, chained, scripts).problem!, /neither finishes/);
+        // A heartbeat outside what AWS accepts fails the create.
+        const longHook = vm.resources.map((r) => (r === groups[0]
+            ? { ...r, inputs: { ...r.inputs, initialLifecycleHooks: (r.inputs.initialLifecycleHooks as Obj[]).map((h) => ({ ...h, heartbeatTimeout: 10800 })) } } : r));
+        assert.match(autoScalingGroupVerdict(longHook[vm.resources.indexOf(groups[0])], longHook, scripts).problem!, /AWS allows 30 to 7200/);
         // A user data that never completes the hook leaves every create waiting out the heartbeat.
         const template = vm.resources.find((r) => r.id === (groups[0].inputs as Obj).launchTemplate.id)!;
         const silent = { ...scripts, [template.name]: scripts[template.name].replace(/LIFECYCLE_HOOK=/g, "HOOK=") };

@@ -19,5 +19,13 @@ describe("every stack file in the repository", () => {
                 "resources whose parent was never registered");
             assert.ok(plan.resources.filter((r) => r.custom).length > 100);
         });
+
+        it(`${file}: every load balancer and target group name fits AWS's 32 characters`, async () => {
+            // Pulumi's auto-naming adds "-" and 7 characters to the resource's name (mocks.ts autoName).
+            const long = (await planOf(file)).resources
+                .filter((r) => r.type === "aws:lb/loadBalancer:LoadBalancer" || r.type === "aws:lb/targetGroup:TargetGroup")
+                .map((r) => String(r.inputs.name ?? `${r.name}-xxxxxxx`)).filter((name) => name.length > 32);
+            assert.deepStrictEqual(long, []);
+        });
     }
 });
